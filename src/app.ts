@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import { XMLParser } from 'fast-xml-parser';
+import type { Store } from './store/connect.js';
+import { ping } from './store/connect.js';
+import type { Clock } from './domain/clock.js';
+import type { SecretBox } from './domain/secrets.js';
+import type { DomainContext } from './domain/context.js';
+import { DomainError, ErrorCode } from './domain/errors.js';
+import type { Config } from './config.js';
+import { faces } from './faces/index.js';
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  secrets: SecretBox;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    domain: DomainContext;
+    config: Config;
+  }
+}
+
+/** Header names and body fields that carry secrets: pino replaces them before anything is written. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-signature"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-signature"]',
+  '*.secretKey',
+  '*.apiKey',
+  '*.appKey',
+  '*.password',
+  '*.adminPassword',
+  '*.SecurityAnswer',
+  '*.securityAnswer',
+];
+
+export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
+  [ErrorCode.Validation]: 400,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.CredentialExpired]: 401,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.InvalidTransition]: 409,
+  [ErrorCode.LimitReached]: 400,
+  [ErrorCode.Internal]: 500,
+};
+
+const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
+
+/** Builds the HTTP app without listening: tests use app.inject(); server.ts listens. */
+export async function buildApp(config: Config, deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Rackspace and CCC paths are matched as the vendors do: case-sensitive except where a face says otherwise.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  app.decorate('config', config);
+  app.decorate('domain', { db: deps.store.db, dialect: deps.store.dialect, clock: deps.clock, secrets: deps.secrets });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, {});
+    try {
+      done(null, xmlParser.parse(text, true));
+    } catch (e) {
+      const err = new Error(`Malformed XML body: ${(e as Error).message}`) as FastifyError;
+      err.statusCode = 400;
+      err.code = 'FST_ERR_CTP_INVALID_XML';
+      done(err, undefined);
+    }
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await ping(deps.store);
+      return { status: 'ready', store: deps.store.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', store: deps.store.dialect });
+    }
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'Not Found', message: `Route ${request.method} ${request.url.split('?')[0]} not found`, statusCode: 404 });
+  });
+  app.setErrorHandler(defaultErrorHandler);
+
+  for (const face of faces) {
+    await app.register(face);
+  }
+  return app;
+}
+
+/** The fallback error shape, for routes outside any face. Faces install their own vendor-shaped handlers. */
+export function defaultErrorHandler(this: FastifyInstance, error: FastifyError, request: any, reply: any) {
+  const { status, message } = describeError(error);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', message, statusCode: status });
+}
+
+/** Status and a client-safe message for any thrown error: 5xx never carry internals. */
+export function describeError(error: unknown): { status: number; message: string; code?: ErrorCode } {
+  if (error instanceof DomainError) {
+    const status = STATUS_FOR_CODE[error.code];
+    return { status, message: status >= 500 ? 'Internal Server Error' : error.message, code: error.code };
+  }
+  const e = error as FastifyError;
+  const status = typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
+  if (status >= 500) return { status, message: 'Internal Server Error' };
+  return { status, message: e.message };
+}

@@ -1,0 +1,129 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SecretBox } from './domain/secrets.js';
+import { parseDatabaseUrl, StoreConfigError } from './store/connect.js';
+
+/** A setting that cannot be used: the message names it, the CLI exits non-zero. */
+export class ConfigError extends Error {}
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  /** Base64 of 32 bytes; when absent, a key file in dataDir is used (and created on first start). */
+  secretKey: string | undefined;
+  migrateOnStart: boolean;
+  logLevel: string;
+  bodyLimit: number;
+  /** Where `--demo` and `demo` write the demo credentials. */
+  demoOut: string;
+  /** Public base URL printed with the demo credentials. */
+  publicUrl: string | undefined;
+  shutdownGraceMs: number;
+}
+
+/** Every setting: CLI flag, environment variable, default. The README's table is generated from the same words. */
+export const SETTINGS = [
+  { key: 'host', flag: '--host', env: 'PARTNERHUB_HOST', default: '127.0.0.1', help: 'address to listen on' },
+  { key: 'port', flag: '--port', env: 'PARTNERHUB_PORT', default: '8080', help: 'TCP port to listen on (0 picks a free one)' },
+  { key: 'databaseUrl', flag: '--database', env: 'PARTNERHUB_DATABASE_URL', default: './data/partnerhub.db', help: 'SQLite file path (or sqlite:PATH, :memory:) or postgres://user@host:port/db[?schema=name]' },
+  { key: 'dataDir', flag: '--data-dir', env: 'PARTNERHUB_DATA_DIR', default: './data', help: 'directory for the generated secret key and demo credentials' },
+  { key: 'secretKey', flag: undefined, env: 'PARTNERHUB_SECRET_KEY', default: undefined, help: 'base64 of 32 random bytes that seals stored secrets; required to share one PostgreSQL between machines' },
+  { key: 'migrateOnStart', flag: '--no-migrate', env: 'PARTNERHUB_MIGRATE', default: 'true', help: 'run pending migrations when the server starts (true/false)' },
+  { key: 'logLevel', flag: '--log-level', env: 'PARTNERHUB_LOG_LEVEL', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
+  { key: 'bodyLimit', flag: undefined, env: 'PARTNERHUB_BODY_LIMIT', default: '1048576', help: 'largest request body in bytes; larger bodies are refused with 413' },
+  { key: 'demoOut', flag: '--out', env: 'PARTNERHUB_DEMO_OUT', default: '<data-dir>/demo-credentials.json', help: 'where the demo credentials are written' },
+  { key: 'publicUrl', flag: undefined, env: 'PARTNERHUB_PUBLIC_URL', default: undefined, help: 'base URL clients use, when not http://host:port' },
+  { key: 'shutdownGraceMs', flag: undefined, env: 'PARTNERHUB_SHUTDOWN_GRACE_MS', default: '10000', help: 'how long in-flight requests may run after SIGTERM/SIGINT' },
+] as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseInteger(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function parseBool(name: string, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export interface ConfigFlags {
+  host?: string;
+  port?: string | number;
+  database?: string;
+  dataDir?: string;
+  migrate?: boolean;
+  logLevel?: string;
+  out?: string;
+}
+
+/** Reads flags (first), then environment, then defaults; throws ConfigError naming the first bad setting. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const pick = (flag: string | number | undefined, envName: string, def: string): [string, string] =>
+    flag !== undefined ? [String(flag), 'flag'] : env[envName] !== undefined && env[envName] !== '' ? [env[envName]!, envName] : [def, 'default'];
+
+  const [portRaw, portFrom] = pick(flags.port, 'PARTNERHUB_PORT', '8080');
+  const port = parseInteger(portFrom === 'flag' ? '--port' : 'PARTNERHUB_PORT', portRaw, 0, 65535);
+  const [host] = pick(flags.host, 'PARTNERHUB_HOST', '127.0.0.1');
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError(`--host must be a host name or IP address, got "${host}"`);
+  const [dataDir] = pick(flags.dataDir, 'PARTNERHUB_DATA_DIR', './data');
+  const [databaseUrl, dbFrom] = pick(flags.database, 'PARTNERHUB_DATABASE_URL', join(dataDir, 'partnerhub.db'));
+  try {
+    parseDatabaseUrl(databaseUrl);
+  } catch (e) {
+    if (e instanceof StoreConfigError) throw new ConfigError(`${dbFrom === 'flag' ? '--database' : 'PARTNERHUB_DATABASE_URL'}: ${e.message}`);
+    throw e;
+  }
+  const secretKey = env.PARTNERHUB_SECRET_KEY || undefined;
+  if (secretKey !== undefined) {
+    const buf = Buffer.from(secretKey, 'base64');
+    if (buf.length !== 32) throw new ConfigError('PARTNERHUB_SECRET_KEY must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+  }
+  const migrateOnStart =
+    flags.migrate === false ? false : env.PARTNERHUB_MIGRATE ? parseBool('PARTNERHUB_MIGRATE', env.PARTNERHUB_MIGRATE) : true;
+  const [logLevel] = pick(flags.logLevel, 'PARTNERHUB_LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const bodyLimit = parseInteger('PARTNERHUB_BODY_LIMIT', env.PARTNERHUB_BODY_LIMIT ?? '1048576', 1024, 1024 * 1024 * 1024);
+  const [demoOut] = pick(flags.out, 'PARTNERHUB_DEMO_OUT', join(dataDir, 'demo-credentials.json'));
+  const publicUrl = env.PARTNERHUB_PUBLIC_URL || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new ConfigError(`PARTNERHUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  const shutdownGraceMs = parseInteger('PARTNERHUB_SHUTDOWN_GRACE_MS', env.PARTNERHUB_SHUTDOWN_GRACE_MS ?? '10000', 0, 600_000);
+  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs };
+}
+
+/**
+ * The key that seals stored secrets: from PARTNERHUB_SECRET_KEY, or a key file in the data directory,
+ * generated with owner-only permissions on first use.
+ */
+export function loadSecretBox(config: Pick<Config, 'secretKey' | 'dataDir'>): SecretBox {
+  if (config.secretKey) return new SecretBox(Buffer.from(config.secretKey, 'base64'));
+  const dir = resolve(config.dataDir);
+  const file = join(dir, 'secret.key');
+  if (existsSync(file)) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) chmodSync(file, 0o600);
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new ConfigError(`${file} does not hold base64 of 32 bytes`);
+    return new SecretBox(key);
+  }
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, SecretBox.generateKey().toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`cannot write secret key file ${file}: ${(e as Error).message}`);
+  }
+  return loadSecretBox(config);
+}
+
+export function baseUrl(config: Pick<Config, 'publicUrl' | 'host' | 'port'>, actualPort?: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return `http://${host}:${actualPort ?? config.port}`;
+}

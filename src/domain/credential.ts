@@ -1,0 +1,164 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DomainContext } from './context.js';
+import { inTransaction } from './context.js';
+import { DomainError, ErrorCode, notFound } from './errors.js';
+import { newGuid, randomToken } from './ids.js';
+import { hashSecret } from './secrets.js';
+import { actorFor, authorize, getPrincipal, type Actor } from './principal.js';
+import { recordAudit } from './audit.js';
+import * as credentialsRepo from '../store/repositories/credentials.js';
+import * as accountsRepo from '../store/repositories/accounts.js';
+
+export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+export interface Credential {
+  guid: string;
+  principalGuid: string;
+  kind: CredentialKind;
+  publicId: string | null;
+  secretSealed: string | null;
+  secretHash: string | null;
+  appId: string | null;
+  appKeySealed: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Plain secrets, returned once at creation and never stored in this form. */
+export type IssuedSecrets =
+  | { kind: 'mimecast'; accessKey: string; secretKey: string; appId: string; appKey: string }
+  | { kind: 'rackspace'; userKey: string; secretKey: string }
+  | { kind: 'ccc'; apiKey: string };
+
+export interface IssuedCredential {
+  guid: string;
+  principalGuid: string;
+  secrets: IssuedSecrets;
+}
+
+function generate(kind: CredentialKind): IssuedSecrets {
+  switch (kind) {
+    case 'mimecast':
+      return {
+        kind,
+        accessKey: randomToken(86),
+        secretKey: randomBytes(64).toString('base64'),
+        appId: randomUUID(),
+        appKey: randomUUID(),
+      };
+    case 'rackspace':
+      return { kind, userKey: randomToken(20), secretKey: randomToken(28) };
+    case 'ccc':
+      return { kind, apiKey: `ph_${randomToken(40)}` };
+  }
+}
+
+export async function issueCredential(
+  ctx: DomainContext,
+  actor: Actor,
+  principalGuid: string,
+  kind: CredentialKind,
+  options: { expiresAt?: string } = {},
+): Promise<IssuedCredential> {
+  const principal = await getPrincipal(ctx, principalGuid);
+  if (!principal) throw notFound('principal', 'Principal not found');
+  const secrets = generate(kind);
+  const now = ctx.clock.now().toISOString();
+  const credential: Credential = {
+    guid: newGuid(),
+    principalGuid,
+    kind,
+    publicId: secrets.kind === 'mimecast' ? secrets.accessKey : secrets.kind === 'rackspace' ? secrets.userKey : null,
+    secretSealed: secrets.kind === 'ccc' ? null : ctx.secrets.encrypt(secrets.secretKey),
+    secretHash: secrets.kind === 'ccc' ? hashSecret(secrets.apiKey) : null,
+    appId: secrets.kind === 'mimecast' ? secrets.appId : null,
+    appKeySealed: secrets.kind === 'mimecast' ? ctx.secrets.encrypt(secrets.appKey) : null,
+    createdAt: now,
+    expiresAt: options.expiresAt ?? null,
+    revokedAt: null,
+  };
+  await inTransaction(ctx, async (trx) => {
+    const account = await accountsRepo.findByGuid(trx, principal.accountGuid);
+    if (!account) throw notFound('account', 'Account not found');
+    if (actor.guid !== principalGuid) authorize(actor, 'principal.manage', account);
+    await credentialsRepo.insert(trx, credential);
+    await recordAudit(trx, ctx, actor, {
+      action: 'credential.create',
+      entityType: 'credential',
+      entityGuid: credential.guid,
+      accountGuid: account.guid,
+      before: null,
+      after: { kind, principalGuid, publicId: credential.publicId, appId: credential.appId, expiresAt: credential.expiresAt },
+    });
+  });
+  return { guid: credential.guid, principalGuid, secrets };
+}
+
+export async function revokeCredential(ctx: DomainContext, actor: Actor, credentialGuid: string): Promise<void> {
+  await inTransaction(ctx, async (trx) => {
+    const credential = await credentialsRepo.findByGuid(trx, credentialGuid);
+    if (!credential) throw notFound('credential', 'Credential not found');
+    const principal = await getPrincipal(ctx, credential.principalGuid);
+    const account = principal ? await accountsRepo.findByGuid(trx, principal.accountGuid) : null;
+    if (!account) throw notFound('credential', 'Credential not found');
+    authorize(actor, 'principal.manage', account);
+    if (credential.revokedAt) return;
+    const at = ctx.clock.now().toISOString();
+    await credentialsRepo.revoke(trx, credentialGuid, at);
+    await recordAudit(trx, ctx, actor, {
+      action: 'credential.revoke',
+      entityType: 'credential',
+      entityGuid: credentialGuid,
+      accountGuid: account.guid,
+      before: { revokedAt: null },
+      after: { revokedAt: at },
+    });
+  });
+}
+
+export async function listCredentials(ctx: DomainContext, principalGuid?: string): Promise<Credential[]> {
+  return credentialsRepo.list(ctx.db, principalGuid);
+}
+
+/** The state of a presented credential: faces turn each into their vendor's error. */
+export type CredentialLookup =
+  | { status: 'ok'; credential: Credential; actor: Actor }
+  | { status: 'unknown' }
+  | { status: 'expired'; credential: Credential };
+
+async function resolve(ctx: DomainContext, credential: Credential | null): Promise<CredentialLookup> {
+  if (!credential) return { status: 'unknown' };
+  const now = ctx.clock.now().toISOString();
+  if (credential.revokedAt || (credential.expiresAt && credential.expiresAt <= now)) return { status: 'expired', credential };
+  const actor = await actorFor(ctx, credential.principalGuid);
+  if (!actor) return { status: 'expired', credential };
+  return { status: 'ok', credential, actor };
+}
+
+/** Mimecast and Rackspace credentials are named by a public id; the signature check needs the sealed secret opened. */
+export async function lookupByPublicId(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string): Promise<CredentialLookup> {
+  return resolve(ctx, await credentialsRepo.findByPublicId(ctx.db, kind, publicId));
+}
+
+/** CCC API keys are stored only as a hash: look the key up by its hash. */
+export async function lookupApiKey(ctx: DomainContext, apiKey: string): Promise<CredentialLookup> {
+  return resolve(ctx, await credentialsRepo.findByHash(ctx.db, hashSecret(apiKey)));
+}
+
+/** Opens a sealed secret for a signature check. The plain value must stay in the face's memory, never in a log. */
+export function openSecret(ctx: DomainContext, credential: Credential): string {
+  if (!credential.secretSealed) throw new DomainError(ErrorCode.Internal, 'credential has no sealed secret');
+  return ctx.secrets.decrypt(credential.secretSealed);
+}
+
+export function openAppKey(ctx: DomainContext, credential: Credential): string {
+  if (!credential.appKeySealed) throw new DomainError(ErrorCode.Internal, 'credential has no application key');
+  return ctx.secrets.decrypt(credential.appKeySealed);
+}
+
+/** Mimecast application ids are registered with the credential that uses them. */
+export async function isRegisteredAppId(ctx: DomainContext, appId: string): Promise<boolean> {
+  return credentialsRepo.appIdExists(ctx.db, appId);
+}

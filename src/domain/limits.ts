@@ -1,0 +1,45 @@
+import type { DomainContext } from './context.js';
+import * as rateRepo from '../store/repositories/rate.js';
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the oldest counted event leaves the window (a slot frees up). */
+  resetMs: number;
+}
+
+/**
+ * A sliding-window counter kept in the store, so every server process sharing it agrees. An allowed
+ * hit is counted; a refused one is counted only when `countRefused` is set (Rackspace counts throttled calls).
+ */
+export async function hitRateLimit(
+  ctx: DomainContext,
+  key: string,
+  limit: number,
+  windowMs: number,
+  options: { countRefused?: boolean } = {},
+): Promise<RateDecision> {
+  const now = ctx.clock.now().getTime();
+  return ctx.db.transaction().execute(async (trx) => {
+    await rateRepo.lockKey(trx, ctx.dialect, key);
+    await rateRepo.prune(trx, key, now - windowMs);
+    const events = await rateRepo.window(trx, key, now - windowMs);
+    const allowed = events.count < limit;
+    if (allowed || options.countRefused) await rateRepo.record(trx, key, now);
+    const used = events.count + (allowed || options.countRefused ? 1 : 0);
+    const oldest = events.oldest ?? now;
+    return {
+      allowed,
+      limit,
+      remaining: Math.max(0, limit - used),
+      resetMs: Math.max(0, oldest + windowMs - now),
+    };
+  });
+}
+
+/** Records that a request id was seen; false when it already was within the window (a replay). */
+export async function claimOnce(ctx: DomainContext, key: string, windowMs: number): Promise<boolean> {
+  const decision = await hitRateLimit(ctx, `once:${key}`, 1, windowMs);
+  return decision.allowed;
+}

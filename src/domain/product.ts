@@ -1,0 +1,44 @@
+import type { DomainContext } from './context.js';
+import { inTransaction } from './context.js';
+import { validationError } from './errors.js';
+import type { Actor } from './principal.js';
+import { recordAudit } from './audit.js';
+import * as productsRepo from '../store/repositories/products.js';
+
+/** A catalog entry: what accounts subscribe to and what billing charges per user per month. */
+export interface Product {
+  id: number;
+  name: string;
+  packageLabel: string;
+  /** Decimal string, e.g. "7.00". */
+  monthlyRate: string;
+}
+
+export function validateProduct(p: Product): void {
+  const problems = [];
+  if (!Number.isInteger(p.id) || p.id <= 0) problems.push({ field: 'id', problem: 'invalid' as const, message: 'product id must be a positive whole number' });
+  if (!p.name?.trim()) problems.push({ field: 'name', problem: 'blank' as const, message: 'product name cannot be empty' });
+  if (!/^\d+(\.\d{1,4})?$/.test(p.monthlyRate)) problems.push({ field: 'monthlyRate', problem: 'invalid' as const, message: 'monthly rate must be a decimal like 7.00' });
+  if (problems.length) throw validationError(problems);
+}
+
+export async function upsertProduct(ctx: DomainContext, actor: Actor, product: Product): Promise<Product> {
+  validateProduct(product);
+  return inTransaction(ctx, async (trx) => {
+    const [before] = await productsRepo.findByIds(trx, [product.id]);
+    await productsRepo.upsert(trx, product);
+    await recordAudit(trx, ctx, actor, {
+      action: before ? 'product.update' : 'product.create',
+      entityType: 'product',
+      entityGuid: String(product.id),
+      accountGuid: null,
+      before: before ?? null,
+      after: product,
+    });
+    return product;
+  });
+}
+
+export async function listProducts(ctx: DomainContext): Promise<Product[]> {
+  return productsRepo.list(ctx.db);
+}

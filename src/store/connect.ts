@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { DB } from './schema.js';
+import { PartnerhubMigrations, type Dialect } from './migrations/index.js';
+
+export type { Dialect } from './migrations/index.js';
+
+export interface Store {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** Where the data lives, with any password masked: safe to print. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export class StoreConfigError extends Error {}
+
+/** Parses a database setting: a `postgres://` URL, `sqlite:PATH`, `:memory:` or a plain file path. */
+export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string; schema?: string } {
+  const trimmed = url.trim();
+  if (!trimmed) throw new StoreConfigError('database URL is empty');
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(trimmed);
+    } catch {
+      throw new StoreConfigError(`database URL is not a valid URL: ${maskPassword(trimmed)}`);
+    }
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new StoreConfigError(`database URL schema must be a plain lower-case identifier, got "${schema}"`);
+    }
+    parsed.searchParams.delete('schema');
+    return { dialect: 'postgres', target: parsed.toString(), schema };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new StoreConfigError(
+      `unsupported database URL scheme in "${maskPassword(trimmed)}": use postgres://… or a SQLite file path`,
+    );
+  }
+  const path = trimmed.startsWith('sqlite:') ? trimmed.slice('sqlite:'.length) : trimmed;
+  if (!path) throw new StoreConfigError('sqlite: needs a file path');
+  return { dialect: 'sqlite', target: path };
+}
+
+export function maskPassword(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+// PostgreSQL returns int8 (count(*), bigserial) as strings; every such value here fits a JS number.
+const pgTypes = {
+  getTypeParser(oid: number, format?: any) {
+    if (oid === 20) return (v: string) => Number.parseInt(v, 10);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export interface OpenOptions {
+  /** Run pending migrations before returning (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  const { dialect, target, schema } = parseDatabaseUrl(url);
+  let db: Kysely<DB>;
+  let description: string;
+  if (dialect === 'postgres') {
+    if (schema) {
+      // Create the schema first with a throw-away connection so the pool can point search_path at it.
+      const client = new pg.Client({ connectionString: target });
+      await connectOrExplain(client, target);
+      try {
+        await client.query(`create schema if not exists ${schema}`);
+      } finally {
+        await client.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: target,
+      max: options.poolSize ?? 10,
+      types: pgTypes as any,
+      options: schema ? `-c search_path=${schema}` : undefined,
+    });
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    description = maskPassword(target) + (schema ? ` (schema ${schema})` : '');
+    try {
+      await sql`select 1`.execute(db);
+    } catch (e) {
+      await db.destroy();
+      throw new StoreConfigError(`cannot reach PostgreSQL at ${maskPassword(target)}: ${(e as Error).message}`);
+    }
+  } else {
+    if (target !== ':memory:') {
+      try {
+        mkdirSync(dirname(resolve(target)), { recursive: true });
+      } catch (e) {
+        throw new StoreConfigError(`cannot create the directory for SQLite file ${target}: ${(e as Error).message}`);
+      }
+    }
+    let sqlite: SqliteDatabase.Database;
+    try {
+      sqlite = new SqliteDatabase(target);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('synchronous = NORMAL');
+    } catch (e) {
+      throw new StoreConfigError(`cannot open SQLite database ${target}: ${(e as Error).message}`);
+    }
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    description = target === ':memory:' ? 'SQLite in memory' : `SQLite ${resolve(target)}`;
+  }
+  const store: Store = { db, dialect, description, close: () => db.destroy() };
+  if (options.migrate !== false) {
+    try {
+      await migrate(store);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+  return store;
+}
+
+async function connectOrExplain(client: pg.Client, target: string): Promise<void> {
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new StoreConfigError(`cannot reach PostgreSQL at ${maskPassword(target)}: ${(e as Error).message}`);
+  }
+}
+
+/** Applies pending migrations; safe to run again and from several processes at once (Kysely takes a lock). */
+export async function migrate(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: new PartnerhubMigrations(store.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Store reachability, for /readyz. */
+export async function ping(store: Store): Promise<void> {
+  await sql`select 1`.execute(store.db);
+}

@@ -1,0 +1,25 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { initialSchema } from './0001_initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A migration that receives the SQL dialect, for the few places where the two must differ. */
+export interface DialectMigration {
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+/** The one migration set, in order. Names sort; never rename or reorder one that has shipped. */
+export const migrations: Record<string, DialectMigration> = {
+  '0001_initial': initialSchema,
+};
+
+export class PartnerhubMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, m] of Object.entries(migrations)) {
+      out[name] = { up: (db) => m.up(db, this.dialect) };
+    }
+    return out;
+  }
+}

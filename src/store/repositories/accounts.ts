@@ -1,0 +1,211 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AccountTable, DB } from '../schema.js';
+import type { Account, AccountKey, AccountSearch, Page } from '../../domain/account.js';
+import type { ServiceStatus } from '../../domain/status.js';
+
+type Row = Selectable<AccountTable>;
+
+export function toAccount(r: Row): Account {
+  return {
+    guid: r.guid,
+    parentGuid: r.parent_guid,
+    path: r.path,
+    kind: r.kind,
+    name: r.name,
+    referenceNumber: r.reference_number,
+    accountNumber: r.account_number,
+    accountCode: r.account_code,
+    mimecastId: r.mimecast_id,
+    addressLine1: r.address_line1,
+    addressLine2: r.address_line2,
+    city: r.city,
+    state: r.state,
+    zip: r.zip,
+    country: r.country,
+    phone: r.phone,
+    email: r.email,
+    contactName: r.contact_name,
+    contactEmail: r.contact_email,
+    telephone: r.telephone,
+    userCount: Number(r.user_count),
+    primaryDomain: r.primary_domain,
+    temporaryDomain: r.temporary_domain,
+    adminEmail: r.admin_email,
+    hostingJurisdiction: r.hosting_jurisdiction,
+    supportJurisdiction: r.support_jurisdiction,
+    supportPackage: r.support_package,
+    customerAdvocate: r.customer_advocate,
+    customerDevelopmentManager: r.customer_development_manager,
+    mainProduct: r.main_product,
+    renewalDate: r.renewal_date,
+    officePhone: r.office_phone,
+    supportMailto: r.support_mailto,
+    extra: JSON.parse(r.extra || '{}'),
+    status: r.service_status as ServiceStatus,
+    statusChangedAt: r.status_changed_at,
+    trialStartedAt: r.trial_started_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deletedAt: r.deleted_at,
+  };
+}
+
+/** Columns written by insert and update: everything but identity, status and deletion, which have their own writers. */
+function editableRow(a: Account) {
+  return {
+    name: a.name,
+    name_lower: a.name.toLowerCase(),
+    reference_number: a.referenceNumber,
+    address_line1: a.addressLine1,
+    address_line2: a.addressLine2,
+    city: a.city,
+    state: a.state,
+    zip: a.zip,
+    country: a.country,
+    phone: a.phone,
+    email: a.email,
+    contact_name: a.contactName,
+    contact_email: a.contactEmail,
+    telephone: a.telephone,
+    user_count: a.userCount,
+    primary_domain: a.primaryDomain,
+    admin_email: a.adminEmail,
+    hosting_jurisdiction: a.hostingJurisdiction,
+    support_jurisdiction: a.supportJurisdiction,
+    support_package: a.supportPackage,
+    customer_advocate: a.customerAdvocate,
+    customer_development_manager: a.customerDevelopmentManager,
+    main_product: a.mainProduct,
+    renewal_date: a.renewalDate,
+    office_phone: a.officePhone,
+    support_mailto: a.supportMailto,
+    extra: JSON.stringify(a.extra ?? {}),
+    updated_at: a.updatedAt,
+  };
+}
+
+export async function insert(db: Kysely<DB>, a: Account): Promise<void> {
+  await db
+    .insertInto('accounts')
+    .values({
+      guid: a.guid,
+      parent_guid: a.parentGuid,
+      path: a.path,
+      kind: a.kind,
+      account_number: a.accountNumber,
+      account_code: a.accountCode,
+      mimecast_id: a.mimecastId,
+      temporary_domain: a.temporaryDomain,
+      service_status: a.status,
+      status_changed_at: a.statusChangedAt,
+      trial_started_at: a.trialStartedAt,
+      created_at: a.createdAt,
+      deleted_at: a.deletedAt,
+      ...editableRow(a),
+    })
+    .execute();
+}
+
+export async function update(db: Kysely<DB>, a: Account): Promise<void> {
+  await db.updateTable('accounts').set(editableRow(a)).where('guid', '=', a.guid).execute();
+}
+
+/**
+ * Compare-and-set on the status: returns false when the row no longer has `from`, so two concurrent
+ * changes cannot both write history. Only domain/status.ts calls this.
+ */
+export async function setStatus(db: Kysely<DB>, guid: string, from: ServiceStatus, to: ServiceStatus, at: string, trialStartedAt?: string): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ service_status: to, status_changed_at: at, updated_at: at, ...(trialStartedAt ? { trial_started_at: trialStartedAt } : {}) })
+    .where('guid', '=', guid)
+    .where('service_status', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markDeleted(db: Kysely<DB>, guid: string, at: string): Promise<void> {
+  await db.updateTable('accounts').set({ deleted_at: at, updated_at: at }).where('guid', '=', guid).execute();
+}
+
+export async function findByGuid(db: Kysely<DB>, guid: string): Promise<Account | null> {
+  const row = await db.selectFrom('accounts').selectAll().where('guid', '=', guid).executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+/** By any identifier, inside a subtree (`underPath`), live accounts unless `includeDeleted`. */
+export async function findBy(db: Kysely<DB>, key: AccountKey, underPath: string, includeDeleted = false): Promise<Account | null> {
+  let q = db.selectFrom('accounts').selectAll();
+  if ('guid' in key) q = q.where('guid', '=', key.guid);
+  else if ('accountNumber' in key) q = q.where('account_number', '=', key.accountNumber);
+  else if ('accountCode' in key) q = q.where('account_code', '=', key.accountCode);
+  else q = q.where('reference_number', '=', key.referenceNumber);
+  if (underPath !== '/') q = q.where(sql<boolean>`path like ${escapeLike(underPath) + '%'} escape '\\'`);
+  if (!includeDeleted) q = q.where('deleted_at', 'is', null);
+  const row = await q.orderBy('created_at').orderBy('guid').executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+export async function hasLiveChildren(db: Kysely<DB>, guid: string): Promise<boolean> {
+  const row = await db.selectFrom('accounts').select('guid').where('parent_guid', '=', guid).where('deleted_at', 'is', null).executeTakeFirst();
+  return !!row;
+}
+
+/** Escapes LIKE wildcards; both dialects are given ESCAPE '\'. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPath?: string }, visiblePath: string): Promise<Page<Account>> {
+  let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
+  if (visiblePath !== '/') q = q.where(sql<boolean>`path like ${escapeLike(visiblePath) + '%'} escape '\\'`);
+  if (s.childrenOf) q = q.where('parent_guid', '=', s.childrenOf);
+  if (s.descendantsPath) {
+    q = q.where(sql<boolean>`path like ${escapeLike(s.descendantsPath) + '%'} escape '\\'`).where('path', '!=', s.descendantsPath);
+  }
+  if (s.kind) q = q.where('kind', '=', s.kind);
+  if (s.startsWith !== undefined) {
+    if (typeof s.startsWith === 'object') {
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`substr(name, 1, 1)`, 'in', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
+          eb(sql`substr(account_number, 1, 1)`, 'in', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
+          eb(sql`substr(coalesce(reference_number, ''), 1, 1)`, 'in', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
+        ]),
+      );
+    } else {
+      const p = escapeLike(s.startsWith.toLowerCase()) + '%';
+      q = q.where(
+        sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or lower(coalesce(reference_number, '')) like ${p} escape '\\')`,
+      );
+    }
+  }
+  if (s.contains !== undefined) {
+    const p = '%' + escapeLike(s.contains.toLowerCase()) + '%';
+    q = q.where(
+      sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or lower(coalesce(reference_number, '')) like ${p} escape '\\')`,
+    );
+  }
+  const countRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll()
+    .orderBy('name_lower')
+    .orderBy('account_number')
+    .limit(s.limit)
+    .offset(s.offset)
+    .execute();
+  return { total: Number(countRow.n), items: rows.map(toAccount) };
+}
+
+/** Every live account in a subtree, for schedulers and reports that walk it in pages. */
+export async function pageAll(db: Kysely<DB>, afterGuid: string | null, limit: number): Promise<Account[]> {
+  let q = db.selectFrom('accounts').selectAll().where('deleted_at', 'is', null);
+  if (afterGuid) q = q.where('guid', '>', afterGuid);
+  const rows = await q.orderBy('guid').limit(limit).execute();
+  return rows.map(toAccount);
+}
+
+export async function countAll(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

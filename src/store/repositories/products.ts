@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../schema.js';
+import type { Product } from '../../domain/product.js';
+
+function toProduct(r: { id: number; name: string; package_label: string; monthly_rate: string }): Product {
+  return { id: Number(r.id), name: r.name, packageLabel: r.package_label, monthlyRate: r.monthly_rate };
+}
+
+export async function upsert(db: Kysely<DB>, p: Product): Promise<void> {
+  await db
+    .insertInto('products')
+    .values({ id: p.id, name: p.name, package_label: p.packageLabel, monthly_rate: p.monthlyRate })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ name: p.name, package_label: p.packageLabel, monthly_rate: p.monthlyRate }))
+    .execute();
+}
+
+export async function list(db: Kysely<DB>): Promise<Product[]> {
+  return (await db.selectFrom('products').selectAll().orderBy('id').execute()).map(toProduct);
+}
+
+export async function findByIds(db: Kysely<DB>, ids: number[]): Promise<Product[]> {
+  if (ids.length === 0) return [];
+  return (await db.selectFrom('products').selectAll().where('id', 'in', ids).orderBy('id').execute()).map(toProduct);
+}
+
+export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<Product[]> {
+  const rows = await db
+    .selectFrom('account_products')
+    .innerJoin('products', 'products.id', 'account_products.product_id')
+    .selectAll('products')
+    .where('account_products.account_guid', '=', accountGuid)
+    .orderBy('products.id')
+    .execute();
+  return rows.map(toProduct);
+}
+
+/** Replaces an account's product set. */
+export async function setAccountProducts(db: Kysely<DB>, accountGuid: string, ids: number[]): Promise<void> {
+  await db.deleteFrom('account_products').where('account_guid', '=', accountGuid).execute();
+  const unique = [...new Set(ids)];
+  if (unique.length) {
+    await db.insertInto('account_products').values(unique.map((id) => ({ account_guid: accountGuid, product_id: id }))).execute();
+  }
+}

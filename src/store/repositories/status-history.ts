@@ -1,0 +1,46 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, StatusHistoryTable } from '../schema.js';
+import type { ServiceStatus, StatusChange } from '../../domain/status.js';
+
+export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange {
+  return {
+    guid: r.guid,
+    accountGuid: r.account_guid,
+    resellerGuid: r.reseller_guid,
+    partnerGuid: r.partner_guid,
+    oldStatus: r.old_status as ServiceStatus | null,
+    newStatus: r.new_status as ServiceStatus,
+    changedAt: r.changed_at,
+    changedByGuid: r.changed_by_guid,
+    changedByEmail: r.changed_by_email,
+    operationGuid: r.operation_guid,
+    userCount: Number(r.user_count),
+    reason: r.reason,
+  };
+}
+
+export async function insert(db: Kysely<DB>, c: StatusChange): Promise<void> {
+  await db
+    .insertInto('status_history')
+    .values({
+      guid: c.guid,
+      account_guid: c.accountGuid,
+      reseller_guid: c.resellerGuid,
+      partner_guid: c.partnerGuid,
+      old_status: c.oldStatus,
+      new_status: c.newStatus,
+      changed_at: c.changedAt,
+      changed_by_guid: c.changedByGuid,
+      changed_by_email: c.changedByEmail,
+      operation_guid: c.operationGuid,
+      user_count: c.userCount,
+      reason: c.reason,
+    })
+    .execute();
+}
+
+/** Oldest first. */
+export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<StatusChange[]> {
+  const rows = await db.selectFrom('status_history').selectAll().where('account_guid', '=', accountGuid).orderBy('seq').execute();
+  return rows.map(toStatusChange);
+}

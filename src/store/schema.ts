@@ -1,0 +1,153 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Kysely table types. Timestamps are ISO 8601 UTC strings with milliseconds in both dialects, so they
+ * sort as text and round-trip unchanged; GUIDs are 32 lowercase hex digits.
+ */
+
+export interface AccountTable {
+  guid: string;
+  parent_guid: string | null;
+  /** Materialized path of GUIDs, '/partner/reseller/customer/': subtree checks are a prefix match. */
+  path: string;
+  kind: 'partner' | 'reseller' | 'customer';
+  name: string;
+  name_lower: string;
+  reference_number: string | null;
+  account_number: string;
+  account_code: string;
+  mimecast_id: string;
+  address_line1: string | null;
+  address_line2: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+  country: string | null;
+  phone: string | null;
+  email: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  telephone: string | null;
+  user_count: number;
+  primary_domain: string | null;
+  temporary_domain: string;
+  admin_email: string | null;
+  hosting_jurisdiction: string | null;
+  support_jurisdiction: string | null;
+  support_package: string | null;
+  customer_advocate: string | null;
+  customer_development_manager: string | null;
+  main_product: string | null;
+  renewal_date: string | null;
+  office_phone: string | null;
+  support_mailto: string | null;
+  /** Fields only one face carries (mail platform, retention, company registration, website …), as JSON. */
+  extra: string;
+  service_status: string;
+  status_changed_at: string;
+  trial_started_at: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface ProductTable {
+  id: number;
+  name: string;
+  package_label: string;
+  /** Monthly rate per user, as a decimal string (money is never a float in the store). */
+  monthly_rate: string;
+}
+
+export interface AccountProductTable {
+  account_guid: string;
+  product_id: number;
+}
+
+export interface PrincipalTable {
+  guid: string;
+  account_guid: string;
+  email: string;
+  name: string;
+  /** JSON array of role names. */
+  roles: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface CredentialTable {
+  guid: string;
+  principal_guid: string;
+  kind: 'mimecast' | 'rackspace' | 'ccc';
+  /** What the client sends to name the credential: Mimecast access key, Rackspace user key; null for CCC. */
+  public_id: string | null;
+  /** Secret sealed with the configured key (Mimecast secret key, Rackspace secret key). */
+  secret_sealed: string | null;
+  /** SHA-256 of secrets that only need comparing (CCC API key). */
+  secret_hash: string | null;
+  app_id: string | null;
+  app_key_sealed: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface StatusHistoryTable {
+  seq: Generated<number>;
+  guid: string;
+  account_guid: string;
+  reseller_guid: string | null;
+  partner_guid: string | null;
+  old_status: string | null;
+  new_status: string;
+  changed_at: string;
+  changed_by_guid: string;
+  changed_by_email: string;
+  operation_guid: string;
+  /** Number of users when the change happened (the service usage snapshot). */
+  user_count: number;
+  reason: string | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  guid: string;
+  at: string;
+  actor_guid: string;
+  actor_email: string;
+  action: string;
+  entity_type: string;
+  entity_guid: string;
+  account_guid: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface CounterTable {
+  name: string;
+  value: ColumnType<number, number, number>;
+}
+
+/** One row per rate-limit key, locked while its window is checked so several processes agree. */
+export interface RateKeyTable {
+  key: string;
+}
+
+export interface RateEventTable {
+  seq: Generated<number>;
+  key: string;
+  at: number;
+}
+
+export interface DB {
+  accounts: AccountTable;
+  products: ProductTable;
+  account_products: AccountProductTable;
+  principals: PrincipalTable;
+  credentials: CredentialTable;
+  status_history: StatusHistoryTable;
+  audit_log: AuditLogTable;
+  counters: CounterTable;
+  rate_keys: RateKeyTable;
+  rate_events: RateEventTable;
+}
