@@ -21,6 +21,8 @@ export interface Config {
   /** Public base URL printed with the demo credentials. */
   publicUrl: string | undefined;
   shutdownGraceMs: number;
+  /** How often scheduled jobs (trial expiry, billing …) are checked; 0 turns the scheduler off. */
+  schedulerIntervalMs: number;
 }
 
 /** Every setting: CLI flag, environment variable, default. The README's table is generated from the same words. */
@@ -36,6 +38,7 @@ export const SETTINGS = [
   { key: 'demoOut', flag: '--out', env: 'PARTNERHUB_DEMO_OUT', default: '<data-dir>/demo-credentials.json', help: 'where the demo credentials are written' },
   { key: 'publicUrl', flag: undefined, env: 'PARTNERHUB_PUBLIC_URL', default: undefined, help: 'base URL clients use, when not http://host:port' },
   { key: 'shutdownGraceMs', flag: undefined, env: 'PARTNERHUB_SHUTDOWN_GRACE_MS', default: '10000', help: 'how long in-flight requests may run after SIGTERM/SIGINT' },
+  { key: 'schedulerIntervalMs', flag: undefined, env: 'PARTNERHUB_SCHEDULER_INTERVAL_MS', default: '60000', help: 'how often scheduled jobs run (trial expiry, billing); 0 turns them off' },
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -95,7 +98,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const publicUrl = env.PARTNERHUB_PUBLIC_URL || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new ConfigError(`PARTNERHUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   const shutdownGraceMs = parseInteger('PARTNERHUB_SHUTDOWN_GRACE_MS', env.PARTNERHUB_SHUTDOWN_GRACE_MS ?? '10000', 0, 600_000);
-  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs };
+  const schedulerIntervalMs = parseInteger('PARTNERHUB_SCHEDULER_INTERVAL_MS', env.PARTNERHUB_SCHEDULER_INTERVAL_MS ?? '60000', 0, 86_400_000);
+  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs };
 }
 
 /**

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import type { DomainContext } from './domain/context.js';
 import { seedDemo, type DemoCredentials } from './demo/seed.js';
 import * as accountsRepo from './store/repositories/accounts.js';
+import { startScheduler } from './scheduler.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -72,7 +73,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
     }
     app = await buildApp(config, { store, clock, secrets });
+    const scheduler = startScheduler(app.domain, {
+      intervalMs: config.schedulerIntervalMs,
+      onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
+    });
     app.addHook('onClose', async () => {
+      await scheduler.stop();
       await store.close();
     });
     await app.listen({ port: config.port, host: config.host });

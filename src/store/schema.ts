@@ -139,6 +139,13 @@ export interface RateEventTable {
   at: number;
 }
 
+export interface JobLeaseTable {
+  name: string;
+  holder: string | null;
+  lease_until: string | null;
+  last_run_at: string | null;
+}
+
 export interface DB {
   accounts: AccountTable;
   products: ProductTable;
@@ -150,4 +157,5 @@ export interface DB {
   counters: CounterTable;
   rate_keys: RateKeyTable;
   rate_events: RateEventTable;
+  job_leases: JobLeaseTable;
 }

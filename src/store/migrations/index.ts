@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialSchema } from './0001_initial.js';
+import { jobLeases } from './0002_jobs.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -11,6 +12,7 @@ export interface DialectMigration {
 /** The one migration set, in order. Names sort; never rename or reorder one that has shipped. */
 export const migrations: Record<string, DialectMigration> = {
   '0001_initial': initialSchema,
+  '0002_jobs': jobLeases,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {
