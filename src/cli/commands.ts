@@ -229,6 +229,9 @@ export function registerCommands(program: Command): void {
       });
     });
 
+  // `partnerhub call <face> …` signs and sends one request with stored or given credentials; each face adds its subcommand.
+  program.command('call').description('sign and send one API request to a running server and print the response');
+
   storeCommand(program, 'audit', 'show the audit log of mutations, oldest first')
     .option('--account <id>', 'only this account')
     .option('--since <time>', 'only entries at or after this ISO 8601 time')
