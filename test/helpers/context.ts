@@ -32,10 +32,17 @@ export interface TestApp extends TestEnv {
 }
 
 /** The whole HTTP app over a fresh store, for app.inject() tests. */
-export async function makeTestApp(kind: StoreKind, overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function makeTestApp(
+  kind: StoreKind,
+  overrides: Partial<Config> = {},
+  env: NodeJS.ProcessEnv = {},
+  /** Runs before the app is ready, e.g. to add routes that exercise the app's shared handlers. */
+  setup?: (app: FastifyInstance) => void | Promise<void>,
+): Promise<TestApp> {
   const base = await makeTestEnv(kind);
   const config = { ...loadConfig({ database: base.ts.url, logLevel: 'silent' }, env), ...overrides };
   const app = await buildApp(config, { store: base.ts.store, clock: base.clock, secrets: base.secrets }, { logger: false });
+  await setup?.(app);
   await app.ready();
   return {
     ...base,
