@@ -11,6 +11,8 @@ export type { Dialect } from './migrations/index.js';
 export interface Store {
   db: Kysely<DB>;
   dialect: Dialect;
+  /** PostgreSQL: the schema partnerhub's tables live in (the migrator must look only there). */
+  schema?: string;
   /** Where the data lives, with any password masked: safe to print. */
   description: string;
   close(): Promise<void>;
@@ -68,6 +70,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   const { dialect, target, schema } = parseDatabaseUrl(url);
   let db: Kysely<DB>;
   let description: string;
+  let currentSchema: string | undefined;
   if (dialect === 'postgres') {
     if (schema) {
       // Create the schema first with a throw-away connection so the pool can point search_path at it.
@@ -88,7 +91,8 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     description = maskPassword(target) + (schema ? ` (schema ${schema})` : '');
     try {
-      await sql`select 1`.execute(db);
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      currentSchema = rows[0]?.schema ?? 'public';
     } catch (e) {
       await db.destroy();
       throw new StoreConfigError(`cannot reach PostgreSQL at ${maskPassword(target)}: ${(e as Error).message}`);
@@ -114,7 +118,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     description = target === ':memory:' ? 'SQLite in memory' : `SQLite ${resolve(target)}`;
   }
-  const store: Store = { db, dialect, description, close: () => db.destroy() };
+  const store: Store = { db, dialect, schema: currentSchema, description, close: () => db.destroy() };
   if (options.migrate !== false) {
     try {
       await migrate(store);
@@ -136,7 +140,9 @@ async function connectOrExplain(client: pg.Client, target: string): Promise<void
 
 /** Applies pending migrations; safe to run again and from several processes at once (Kysely takes a lock). */
 export async function migrate(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: new PartnerhubMigrations(store.dialect) });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with several schemas in
+  // one database (tests, or tenants) it would find another schema's tables and skip creating its own.
+  const migrator = new Migrator({ db: store.db, provider: new PartnerhubMigrations(store.dialect), migrationTableSchema: store.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -14,6 +14,8 @@ export interface AccountTable {
   name: string;
   name_lower: string;
   reference_number: string | null;
+  /** Lower-cased reference number ('' when none), for prefix search. */
+  reference_lower: string;
   account_number: string;
   account_code: string;
   mimecast_id: string;

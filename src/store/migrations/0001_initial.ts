@@ -21,16 +21,20 @@ export async function createSerialTable(
 
 export const initialSchema: DialectMigration = {
   async up(db: Kysely<any>, dialect: Dialect) {
+    // Columns searched by prefix compare bytewise in both dialects (SQLite's BINARY, PostgreSQL's "C"), so a
+    // prefix search is an index range scan and ordering is the same on both stores.
+    const bytewise = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
     await db.schema
       .createTable('accounts')
       .addColumn('guid', 'text', (c) => c.primaryKey())
       .addColumn('parent_guid', 'text', (c) => c.references('accounts.guid'))
-      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('path', bytewise, (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('name_lower', 'text', (c) => c.notNull())
+      .addColumn('name_lower', bytewise, (c) => c.notNull())
       .addColumn('reference_number', 'text')
-      .addColumn('account_number', 'text', (c) => c.notNull().unique())
+      .addColumn('reference_lower', bytewise, (c) => c.notNull().defaultTo(''))
+      .addColumn('account_number', bytewise, (c) => c.notNull().unique())
       .addColumn('account_code', 'text', (c) => c.notNull().unique())
       .addColumn('mimecast_id', 'text', (c) => c.notNull().unique())
       .addColumn('address_line1', 'text')
@@ -65,17 +69,15 @@ export const initialSchema: DialectMigration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('deleted_at', 'text')
       .execute();
-    await db.schema.createIndex('accounts_parent').on('accounts').column('parent_guid').execute();
+    // A parent's children listed by name, and searched by prefix of name, account number or reference number.
+    await db.schema.createIndex('accounts_parent_name').on('accounts').columns(['parent_guid', 'name_lower', 'account_number']).execute();
+    await db.schema.createIndex('accounts_parent_number').on('accounts').columns(['parent_guid', 'account_number']).execute();
+    await db.schema.createIndex('accounts_parent_reference').on('accounts').columns(['parent_guid', 'reference_lower']).execute();
     await db.schema.createIndex('accounts_path').on('accounts').column('path').execute();
     await db.schema.createIndex('accounts_reference').on('accounts').column('reference_number').execute();
-    await db.schema.createIndex('accounts_name_lower').on('accounts').columns(['name_lower', 'guid']).execute();
+    await db.schema.createIndex('accounts_name_lower').on('accounts').columns(['name_lower', 'account_number']).execute();
     await db.schema.createIndex('accounts_status').on('accounts').columns(['service_status', 'status_changed_at']).execute();
     await db.schema.createIndex('accounts_primary_domain').on('accounts').column('primary_domain').execute();
-    if (dialect === 'postgres') {
-      // Prefix searches (LIKE 'abc%') use a btree index only with the pattern operator class outside the C locale.
-      await sql`create index accounts_name_prefix on accounts (name_lower text_pattern_ops)`.execute(db);
-      await sql`create index accounts_path_prefix on accounts (path text_pattern_ops)`.execute(db);
-    }
 
     await db.schema
       .createTable('products')

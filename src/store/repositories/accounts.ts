@@ -56,6 +56,7 @@ function editableRow(a: Account) {
     name: a.name,
     name_lower: a.name.toLowerCase(),
     reference_number: a.referenceNumber,
+    reference_lower: (a.referenceNumber ?? '').toLowerCase(),
     address_line1: a.addressLine1,
     address_line2: a.addressLine2,
     city: a.city,
@@ -140,7 +141,7 @@ export async function findBy(db: Kysely<DB>, key: AccountKey, underPath: string,
   else if ('accountNumber' in key) q = q.where('account_number', '=', key.accountNumber);
   else if ('accountCode' in key) q = q.where('account_code', '=', key.accountCode);
   else q = q.where('reference_number', '=', key.referenceNumber);
-  if (underPath !== '/') q = q.where(sql<boolean>`path like ${escapeLike(underPath) + '%'} escape '\\'`);
+  if (underPath !== '/') q = q.where('path', '>=', underPath).where('path', '<', prefixEnd(underPath));
   if (!includeDeleted) q = q.where('deleted_at', 'is', null);
   const row = await q.orderBy('created_at').orderBy('guid').executeTakeFirst();
   return row ? toAccount(row) : null;
@@ -156,34 +157,34 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The smallest string greater than every string that starts with `prefix` (bytewise collation). */
+export function prefixEnd(prefix: string): string {
+  return prefix + '\u{10FFFF}';
+}
+
 export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPath?: string }, visiblePath: string): Promise<Page<Account>> {
-  let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
-  if (visiblePath !== '/') q = q.where(sql<boolean>`path like ${escapeLike(visiblePath) + '%'} escape '\\'`);
-  if (s.childrenOf) q = q.where('parent_guid', '=', s.childrenOf);
-  if (s.descendantsPath) {
-    q = q.where(sql<boolean>`path like ${escapeLike(s.descendantsPath) + '%'} escape '\\'`).where('path', '!=', s.descendantsPath);
-  }
-  if (s.kind) q = q.where('kind', '=', s.kind);
+  // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
+  const scoped = () => {
+    let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
+    if (visiblePath !== '/') q = q.where('path', '>=', visiblePath).where('path', '<', prefixEnd(visiblePath));
+    if (s.childrenOf) q = q.where('parent_guid', '=', s.childrenOf);
+    if (s.descendantsPath) q = q.where('path', '>', s.descendantsPath).where('path', '<', prefixEnd(s.descendantsPath));
+    if (s.kind) q = q.where('kind', '=', s.kind);
+    return q;
+  };
+  let q = scoped();
   if (s.startsWith !== undefined) {
-    if (typeof s.startsWith === 'object') {
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql`substr(name, 1, 1)`, 'in', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
-          eb(sql`substr(account_number, 1, 1)`, 'in', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
-          eb(sql`substr(coalesce(reference_number, ''), 1, 1)`, 'in', ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']),
-        ]),
-      );
-    } else {
-      const p = escapeLike(s.startsWith.toLowerCase()) + '%';
-      q = q.where(
-        sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or lower(coalesce(reference_number, '')) like ${p} escape '\\')`,
-      );
-    }
+    // One index range scan per column, united: planners of both dialects serve each branch from its own
+    // (parent, column) index, where a single OR would scan the whole scope. "0-9" is the range of digits.
+    const [lo, hi] = typeof s.startsWith === 'object' ? ['0', ':'] : [s.startsWith.toLowerCase(), prefixEnd(s.startsWith.toLowerCase())];
+    const branch = (column: 'name_lower' | 'account_number' | 'reference_lower') =>
+      scoped().select('guid').where(column, '>=', lo).where(column, '<', hi);
+    q = q.where('guid', 'in', branch('name_lower').union(branch('account_number')).union(branch('reference_lower')));
   }
   if (s.contains !== undefined) {
     const p = '%' + escapeLike(s.contains.toLowerCase()) + '%';
     q = q.where(
-      sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or lower(coalesce(reference_number, '')) like ${p} escape '\\')`,
+      sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or reference_lower like ${p} escape '\\')`,
     );
   }
   const countRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
