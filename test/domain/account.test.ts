@@ -102,6 +102,17 @@ for (const kind of STORE_KINDS) {
       const digits = await listAccounts(env.ctx, fx.reader.actor, { descendantsOf: fx.partner.guid, startsWith: { digit: true }, limit: 500, offset: 0 });
       // Every account number starts with a digit, so the reserved 0-9 search matches them all.
       assert.ok(digits.total >= 5);
+      const names = async (startsWith: string) =>
+        (await listAccounts(env.ctx, fx.resellerAdminA.actor, { childrenOf: fx.resellerA.guid, startsWith, limit: 50, offset: 0 })).items.map((x) => x.name);
+      assert.deepEqual(await names('API CUSTOMER 1'), ['API Customer 17']);
+      assert.deepEqual(await names('a1-'), ['API Customer 17']);
+      assert.deepEqual(await names(fx.a2.accountNumber), ['API Customer 39']);
+      assert.deepEqual(await names('2'), ['API Customer 39']);
+      assert.deepEqual(await names('customer'), []);
+      // A match in several columns is listed once.
+      assert.deepEqual(await names('api'), ['API Customer 17', 'API Customer 39']);
+      const paged = await listAccounts(env.ctx, fx.resellerAdminA.actor, { childrenOf: fx.resellerA.guid, startsWith: 'api', limit: 1, offset: 1 });
+      assert.deepEqual([paged.total, paged.items.map((x) => x.name)], [2, ['API Customer 39']]);
     });
 
     it('enforces roles: read-only and provisioning principals cannot delete', async () => {

@@ -179,7 +179,8 @@ export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPat
     const [lo, hi] = typeof s.startsWith === 'object' ? ['0', ':'] : [s.startsWith.toLowerCase(), prefixEnd(s.startsWith.toLowerCase())];
     const branch = (column: 'name_lower' | 'account_number' | 'reference_lower') =>
       scoped().select('guid').where(column, '>=', lo).where(column, '<', hi);
-    q = q.where('guid', 'in', branch('name_lower').union(branch('account_number')).union(branch('reference_lower')));
+    // The outer query re-reads only the matched rows by primary key; the scope is already applied in each branch.
+    q = db.selectFrom('accounts').where('guid', 'in', branch('name_lower').union(branch('account_number')).union(branch('reference_lower')));
   }
   if (s.contains !== undefined) {
     const p = '%' + escapeLike(s.contains.toLowerCase()) + '%';
