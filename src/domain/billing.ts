@@ -285,7 +285,7 @@ const CUSTOMER_PAGE = 200;
 const LINE_BATCH = 500;
 
 /** Writes one billing account's invoice, header and every line, in one transaction, or nothing. */
-async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing: Account): Promise<BillOutcome> {
+async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing: Account, lineBatch: number): Promise<BillOutcome> {
   const endIso = iso(period.end);
   return inTransaction(ctx, async (trx): Promise<BillOutcome> => {
     if (await invoicesRepo.findExisting(trx, billing.guid, period.name, INVOICE_TYPE)) return { kind: 'existing' };
@@ -316,7 +316,7 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
         for (const draft of await customerLines(trx, period, customer)) {
           batch.push({ ...draft, invoice_id: invoiceId ?? 0, line_no: ++lineNo });
           total += BigInt(draft.charge_cents);
-          if (batch.length >= LINE_BATCH) await flush();
+          if (batch.length >= lineBatch) await flush();
         }
       }
       if (customers.length < CUSTOMER_PAGE) break;
@@ -343,7 +343,13 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
  * billed in its own transaction; a failure of one is reported and leaves nothing of it behind, the others
  * still go through, and running the period again finishes the job.
  */
-export async function runBilling(ctx: DomainContext, actor: Actor, periodName: string): Promise<BillingRunResult> {
+export interface BillingRunOptions {
+  /** Lines written per INSERT (default 500); smaller batches only trade speed for memory. */
+  lineBatch?: number;
+}
+
+export async function runBilling(ctx: DomainContext, actor: Actor, periodName: string, options: BillingRunOptions = {}): Promise<BillingRunResult> {
+  const lineBatch = Math.max(1, Math.min(options.lineBatch ?? LINE_BATCH, 500));
   requireOperator(actor, 'run billing');
   const period = parsePeriod(periodName);
   if (!period) throw periodError(periodName);
@@ -361,7 +367,7 @@ export async function runBilling(ctx: DomainContext, actor: Actor, periodName: s
         continue;
       }
       try {
-        const outcome = await billOne(ctx, actor, period, billing);
+        const outcome = await billOne(ctx, actor, period, billing, lineBatch);
         if (outcome.kind === 'issued') {
           const i = outcome.invoice;
           result.issued.push({ invoiceId: i.id, billingAccountGuid: billing.guid, accountNumber: billing.accountNumber, totalDue: i.totalDue, lineCount: i.lineCount });
