@@ -410,3 +410,10 @@ export const billingJob: Job = {
     }
   },
 };
+
+/** For operators (the CLI): an invoice by id, whichever account it belongs to. */
+export async function findInvoiceUnscoped(ctx: DomainContext, invoiceId: string | number): Promise<InvoiceSummary | null> {
+  const id = parseNumericId(invoiceId);
+  const row = id === null ? null : await invoicesRepo.findById(ctx.db, id);
+  return row ? summary(row) : null;
+}
