@@ -23,6 +23,9 @@ export interface Config {
   shutdownGraceMs: number;
   /** How often scheduled jobs (trial expiry, billing …) are checked; 0 turns the scheduler off. */
   schedulerIntervalMs: number;
+  // --- billing (contacts, invoices) ---
+  /** Most company contacts one account may have (Rackspace v2 "Contact/Administrator limit reached."). */
+  contactLimit: number;
 }
 
 /** Every setting: CLI flag, environment variable, default. The README's table is generated from the same words. */
@@ -39,6 +42,8 @@ export const SETTINGS = [
   { key: 'publicUrl', flag: undefined, env: 'PARTNERHUB_PUBLIC_URL', default: undefined, help: 'base URL clients use, when not http://host:port' },
   { key: 'shutdownGraceMs', flag: undefined, env: 'PARTNERHUB_SHUTDOWN_GRACE_MS', default: '10000', help: 'how long in-flight requests may run after SIGTERM/SIGINT' },
   { key: 'schedulerIntervalMs', flag: undefined, env: 'PARTNERHUB_SCHEDULER_INTERVAL_MS', default: '60000', help: 'how often scheduled jobs run (trial expiry, billing); 0 turns them off' },
+  // --- billing (contacts, invoices) ---
+  { key: 'contactLimit', flag: undefined, env: 'PARTNERHUB_CONTACT_LIMIT', default: '10', help: 'most company contacts one account may have (1 to 1000)' },
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -99,7 +104,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new ConfigError(`PARTNERHUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   const shutdownGraceMs = parseInteger('PARTNERHUB_SHUTDOWN_GRACE_MS', env.PARTNERHUB_SHUTDOWN_GRACE_MS ?? '10000', 0, 600_000);
   const schedulerIntervalMs = parseInteger('PARTNERHUB_SCHEDULER_INTERVAL_MS', env.PARTNERHUB_SCHEDULER_INTERVAL_MS ?? '60000', 0, 86_400_000);
-  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs };
+  // --- billing (contacts, invoices) ---
+  const contactLimit = parseInteger('PARTNERHUB_CONTACT_LIMIT', env.PARTNERHUB_CONTACT_LIMIT ?? '10', 1, 1000);
+  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs, contactLimit };
 }
 
 /**

@@ -7,6 +7,7 @@ import { newGuid } from './ids.js';
 import { authorize, sees, type Actor } from './principal.js';
 import { changeStatus, recordInitialStatus, type ServiceStatus } from './status.js';
 import { recordAudit } from './audit.js';
+import { changeUserCount } from './usage.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
@@ -293,6 +294,12 @@ export async function updateAccount(ctx: DomainContext, actor: Actor, guid: stri
 
 /** Inside a caller's transaction: write a patch that has already been validated and authorized. */
 export async function applyUpdate(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, patch: AccountFields): Promise<Account> {
+  if (patch.userCount !== undefined) {
+    // User counts have a dated history that billing prorates from; changeUserCount writes it and audits.
+    const { userCount, ...rest } = patch;
+    account = { ...(await changeUserCount(trx, ctx, actor, { ...account }, userCount)) };
+    patch = rest;
+  }
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
   const next: Account = { ...account };

@@ -148,6 +148,72 @@ export interface JobLeaseTable {
   last_run_at: string | null;
 }
 
+// --- billing (contacts, user-count history, invoices) ---
+export interface ContactTable {
+  id: Generated<number>;
+  account_guid: string;
+  name: string;
+  email: string;
+  phone: string;
+  receives_alerts: number;
+  receives_billing: number;
+  receives_updates: number;
+  security_question: string;
+  security_answer_sealed: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserCountChangeTable {
+  seq: Generated<number>;
+  account_guid: string;
+  changed_at: string;
+  old_count: number;
+  new_count: number;
+  changed_by_guid: string;
+}
+
+export interface InvoiceTable {
+  id: Generated<number>;
+  billing_account_guid: string;
+  /** YYYY-MM. */
+  period: string;
+  invoice_type: string;
+  invoice_date: string;
+  total_due_cents: number;
+  line_count: number;
+  csv_available: number;
+  is_paid: number;
+  paid_at: string | null;
+  created_at: string;
+}
+
+export interface InvoiceLineTable {
+  invoice_id: number;
+  line_no: number;
+  account_guid: string;
+  account_number: string;
+  reference_number: string | null;
+  domain: string;
+  product_id: number;
+  product_name: string;
+  line_type: string;
+  service_start: string;
+  service_end: string;
+  committed_usage: number;
+  current_usage: number;
+  usage_change: number;
+  months_hundredths: number;
+  rate: string;
+  charge_cents: number;
+}
+
+export interface BillingRunTable {
+  period: string;
+  completed_at: string;
+  invoices_issued: number;
+}
+
 export interface DB {
   accounts: AccountTable;
   products: ProductTable;
@@ -160,4 +226,9 @@ export interface DB {
   rate_keys: RateKeyTable;
   rate_events: RateEventTable;
   job_leases: JobLeaseTable;
+  contacts: ContactTable;
+  user_count_changes: UserCountChangeTable;
+  invoices: InvoiceTable;
+  invoice_lines: InvoiceLineTable;
+  billing_runs: BillingRunTable;
 }

@@ -1,0 +1,119 @@
+import type { DomainContext } from '../domain/context.js';
+import { inTransaction } from '../domain/context.js';
+import { DAY, HOUR, type ManualClock } from '../domain/clock.js';
+import type { Account } from '../domain/account.js';
+import { systemActor } from '../domain/principal.js';
+import { addContact } from '../domain/contact.js';
+import { changeUserCount } from '../domain/usage.js';
+import { listInvoices, markInvoicePaid, runBilling } from '../domain/billing.js';
+import { previousPeriod, parsePeriod } from '../domain/billing-calc.js';
+import * as accountsRepo from '../store/repositories/accounts.js';
+
+/** Deterministic, so every demo bills the same amounts. */
+function generator(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST_NAMES = ['Ellie', 'Samir', 'Grace', 'Mateo', 'Priya', 'Noah', 'Aiko', 'Omar'];
+
+/**
+ * The demo's billing side, run after the account timeline: a billing-and-primary contact on every customer
+ * (and an after-hours one on some), user-count growth through the year so invoices carry Upgrade lines,
+ * the last twelve months billed as the scheduler would have, and every invoice but the latest paid.
+ */
+export async function seedDemoBilling(demo: DomainContext, clock: ManualClock, customers: Account[]): Promise<void> {
+  const end = clock.now().getTime();
+  const rnd = generator(20171207);
+  const system = systemActor('demo');
+
+  for (const [i, c] of customers.entries()) {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length];
+    await addContact(
+      demo,
+      system,
+      { guid: c.guid },
+      {
+        name: `${c.contactName ?? first} - main`,
+        email: c.contactEmail ?? `contact@${c.primaryDomain}`,
+        phone: c.phone ?? '1-555-555-0100',
+        receivesAlerts: true,
+        receivesBilling: true,
+        receivesUpdates: true,
+        securityQuestion: 'First office street?',
+        securityAnswer: `Street ${100 + i * 3}`,
+      },
+      { contactLimit: 1000 },
+    );
+    if (i % 3 === 0) {
+      await addContact(
+        demo,
+        system,
+        { guid: c.guid },
+        {
+          name: `Contact after hours - ${first}`,
+          email: `afterhours@${c.primaryDomain}`,
+          phone: '1-555-555-0199',
+          receivesAlerts: false,
+          receivesBilling: false,
+          receivesUpdates: false,
+          securityQuestion: 'Favourite colour?',
+          securityAnswer: 'Teal',
+        },
+        { contactLimit: 1000 },
+      );
+    }
+  }
+
+  // Growth: some customers add users a few times after settling in; a few shrink once.
+  const changes: { at: number; guid: string; delta: number }[] = [];
+  for (const c of customers) {
+    const created = Date.parse(c.createdAt);
+    const span = end - HOUR - (created + 20 * DAY);
+    if (span <= 0 || rnd() < 0.45) continue;
+    const count = 1 + Math.floor(rnd() * 3);
+    for (let k = 0; k < count; k++) {
+      const shrink = rnd() < 0.15;
+      changes.push({ at: created + 20 * DAY + Math.floor(rnd() * span), guid: c.guid, delta: shrink ? -Math.floor(1 + rnd() * 3) : 1 + Math.floor(rnd() * 12) });
+    }
+  }
+  changes.sort((a, b) => a.at - b.at);
+  for (const ch of changes) {
+    clock.set(ch.at);
+    await inTransaction(demo, async (trx) => {
+      const account = (await accountsRepo.findByGuid(trx, ch.guid))!;
+      await changeUserCount(trx, demo, system, account, Math.max(1, account.userCount + ch.delta));
+    });
+  }
+
+  // A year of invoices, each issued just after its month closed.
+  const last = previousPeriod(new Date(end));
+  const periods: string[] = [];
+  for (let k = 11; k >= 0; k--) {
+    const d = new Date(last.start);
+    d.setUTCMonth(d.getUTCMonth() - k);
+    periods.push(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+  }
+  for (const name of periods) {
+    const p = parsePeriod(name)!;
+    clock.set(Math.min(p.end + 2 * HOUR, end));
+    await runBilling(demo, system, name);
+  }
+  // Everything but the latest month has been paid, about three weeks after it was issued.
+  const billingAccounts = await accountsRepo.search(demo.db, { kind: 'reseller', limit: 100, offset: 0 }, '/');
+  for (const account of billingAccounts.items) {
+    const page = await listInvoices(demo, system, { guid: account.guid }, { size: 1000 });
+    for (const inv of page.items) {
+      if (inv.period === last.name) continue;
+      clock.set(Math.min(Date.parse(inv.invoiceDate) + 20 * DAY, end));
+      await markInvoicePaid(demo, system, inv.id);
+    }
+  }
+  clock.set(end);
+}

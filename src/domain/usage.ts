@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.js';
+import type { DomainContext } from './context.js';
+import { inTransaction } from './context.js';
+import { validationError, notFound } from './errors.js';
+import { authorize, type Actor } from './principal.js';
+import type { Account } from './account.js';
+import { recordAudit } from './audit.js';
+import { lockAccount } from '../store/repositories/account-lock.js';
+import * as usageRepo from '../store/repositories/usage.js';
+import * as accountsRepo from '../store/repositories/accounts.js';
+
+/** One change of an account's number of users; billing reads these to find upgrades within a month. */
+export interface UserCountChange {
+  accountGuid: string;
+  changedAt: string;
+  oldCount: number;
+  newCount: number;
+  changedByGuid: string;
+}
+
+export const USER_COUNT_MAX = 10_000_000;
+
+function checkCount(n: unknown): asserts n is number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > USER_COUNT_MAX) {
+    throw validationError([{ field: 'userCount', problem: 'invalid', message: `userCount must be a whole number from 0 to ${USER_COUNT_MAX}` }]);
+  }
+}
+
+/**
+ * THE way an account's number of users changes: writes the new count, a dated history row (what billing
+ * prorates upgrades from) and an audit entry, in the caller's transaction. The caller authorizes (like
+ * changeStatus). The account row is locked and its count re-read first, so two concurrent changes each
+ * record the count they really replaced. Returns the account with its new count (the object passed in is
+ * updated too). Setting the count it already has records nothing.
+ */
+export async function changeUserCount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, newCount: number): Promise<Account> {
+  checkCount(newCount);
+  await lockAccount(trx, ctx.dialect, account.guid);
+  const current = await usageRepo.currentCount(trx, account.guid);
+  if (current === null) throw notFound('account', 'Account not found');
+  return write(trx, ctx, actor, account, current, newCount);
+}
+
+/**
+ * Adds `delta` (negative to remove users) to the count as it is in the store at the moment of the change,
+ * so concurrent deltas (Mimecast's numberOfUsers adjustments) never lose one another. Refuses a result
+ * below zero.
+ */
+export async function adjustUserCount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, delta: number): Promise<Account> {
+  if (!Number.isInteger(delta)) {
+    throw validationError([{ field: 'userCount', problem: 'invalid', message: 'a user count change must be a whole number' }]);
+  }
+  await lockAccount(trx, ctx.dialect, account.guid);
+  const current = await usageRepo.currentCount(trx, account.guid);
+  if (current === null) throw notFound('account', 'Account not found');
+  const next = current + delta;
+  if (next < 0) {
+    throw validationError([{ field: 'userCount', problem: 'invalid', message: `the account has ${current} users; it cannot lose ${-delta}` }]);
+  }
+  checkCount(next);
+  return write(trx, ctx, actor, account, current, next);
+}
+
+async function write(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, current: number, next: number): Promise<Account> {
+  account.userCount = current;
+  if (current === next) return account;
+  const at = ctx.clock.now().toISOString();
+  await usageRepo.setCount(trx, account.guid, next, at);
+  await usageRepo.insert(trx, { accountGuid: account.guid, changedAt: at, oldCount: current, newCount: next, changedByGuid: actor.guid });
+  await recordAudit(trx, ctx, actor, {
+    action: 'account.user_count',
+    entityType: 'account',
+    entityGuid: account.guid,
+    accountGuid: account.guid,
+    before: { userCount: current },
+    after: { userCount: next },
+  });
+  account.userCount = next;
+  account.updatedAt = at;
+  return account;
+}
+
+/** For operators and callers outside a transaction: authorizes account.update, then changes the count. */
+export async function setUserCount(ctx: DomainContext, actor: Actor, accountGuid: string, newCount: number): Promise<Account> {
+  return inTransaction(ctx, async (trx) => {
+    const account = await accountsRepo.findByGuid(trx, accountGuid);
+    if (!account || account.deletedAt) throw notFound('account', 'Account not found');
+    authorize(actor, 'account.update', account);
+    return changeUserCount(trx, ctx, actor, account, newCount);
+  });
+}
+
+/**
+ * The number of users an account had at `at`: the old count of the first change after it, or the current
+ * count when nothing changed since. Correct because every change goes through changeUserCount.
+ */
+export async function userCountAt(db: Kysely<DB>, account: Pick<Account, 'guid' | 'userCount'>, at: string): Promise<number> {
+  const next = await usageRepo.firstAfter(db, account.guid, at);
+  return next ? next.oldCount : account.userCount;
+}
+
+/** Changes with from <= changedAt < to, oldest first. */
+export async function userCountChanges(db: Kysely<DB>, accountGuid: string, from: string, to: string): Promise<UserCountChange[]> {
+  return usageRepo.between(db, accountGuid, from, to);
+}

@@ -1,0 +1,157 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, InvoiceLineTable, InvoiceTable } from '../schema.js';
+import type { Account } from '../../domain/account.js';
+import { toAccount } from './accounts.js';
+
+export type InvoiceRow = Selectable<InvoiceTable>;
+export type InvoiceLineRow = Selectable<InvoiceLineTable>;
+export type NewInvoiceLine = InvoiceLineTable;
+
+export async function insertInvoice(
+  db: Kysely<DB>,
+  v: { billingAccountGuid: string; period: string; invoiceType: string; invoiceDate: string; createdAt: string },
+): Promise<number> {
+  const r = await db
+    .insertInto('invoices')
+    .values({
+      billing_account_guid: v.billingAccountGuid,
+      period: v.period,
+      invoice_type: v.invoiceType,
+      invoice_date: v.invoiceDate,
+      total_due_cents: 0,
+      line_count: 0,
+      csv_available: 1,
+      is_paid: 0,
+      paid_at: null,
+      created_at: v.createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+export async function insertLines(db: Kysely<DB>, lines: NewInvoiceLine[]): Promise<void> {
+  // Both drivers cap bound parameters per statement (SQLite 32766, PostgreSQL 65535); 17 columns × 500 fits.
+  for (let i = 0; i < lines.length; i += 500) {
+    await db.insertInto('invoice_lines').values(lines.slice(i, i + 500)).execute();
+  }
+}
+
+export async function finishInvoice(db: Kysely<DB>, id: number, totalCents: bigint, lineCount: number): Promise<void> {
+  await db.updateTable('invoices').set({ total_due_cents: Number(totalCents), line_count: lineCount }).where('id', '=', id).execute();
+}
+
+export async function findExisting(db: Kysely<DB>, billingAccountGuid: string, period: string, invoiceType: string): Promise<InvoiceRow | null> {
+  const r = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('billing_account_guid', '=', billingAccountGuid)
+    .where('period', '=', period)
+    .where('invoice_type', '=', invoiceType)
+    .executeTakeFirst();
+  return r ?? null;
+}
+
+export async function findById(db: Kysely<DB>, id: number): Promise<InvoiceRow | null> {
+  return (await db.selectFrom('invoices').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+}
+
+/** Newest first: by invoice date, then by id for invoices of the same date. */
+export async function pageForAccount(db: Kysely<DB>, billingAccountGuid: string, limit: number, offset: number): Promise<{ total: number; items: InvoiceRow[] }> {
+  const n = await db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('billing_account_guid', '=', billingAccountGuid)
+    .executeTakeFirstOrThrow();
+  const items =
+    limit === 0
+      ? []
+      : await db
+          .selectFrom('invoices')
+          .selectAll()
+          .where('billing_account_guid', '=', billingAccountGuid)
+          .orderBy('invoice_date', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .offset(offset)
+          .execute();
+  return { total: Number(n.n), items };
+}
+
+/** One page of an invoice's lines after `afterLineNo` (keyset), in line order. */
+export async function linesAfter(db: Kysely<DB>, invoiceId: number, afterLineNo: number, limit: number): Promise<InvoiceLineRow[]> {
+  return db
+    .selectFrom('invoice_lines')
+    .selectAll()
+    .where('invoice_id', '=', invoiceId)
+    .where('line_no', '>', afterLineNo)
+    .orderBy('line_no')
+    .limit(limit)
+    .execute();
+}
+
+export async function countLines(db: Kysely<DB>, invoiceId: number): Promise<number> {
+  const r = await db.selectFrom('invoice_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('invoice_id', '=', invoiceId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function markPaid(db: Kysely<DB>, id: number, at: string): Promise<boolean> {
+  const r = await db.updateTable('invoices').set({ is_paid: 1, paid_at: at }).where('id', '=', id).where('is_paid', '=', 0).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Drops the line items of invoices of periods before `period`; their summaries stay, without a CSV. */
+export async function purgeLinesBefore(db: Kysely<DB>, period: string): Promise<number> {
+  const ids = db.selectFrom('invoices').select('id').where('period', '<', period).where('csv_available', '=', 1);
+  await db.deleteFrom('invoice_lines').where('invoice_id', 'in', ids).execute();
+  const r = await db.updateTable('invoices').set({ csv_available: 0 }).where('period', '<', period).where('csv_available', '=', 1).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/**
+ * Accounts that receive invoices, in pages by guid: every reseller, and every customer directly below a
+ * partner. Deleted ones too (they may owe for the days before deletion), but not those created after
+ * `createdBefore`.
+ */
+export async function billingAccountsPage(db: Kysely<DB>, afterGuid: string | null, limit: number, createdBefore: string): Promise<Account[]> {
+  let q = db
+    .selectFrom('accounts as a')
+    .innerJoin('accounts as p', 'p.guid', 'a.parent_guid')
+    .selectAll('a')
+    .where((eb) => eb.or([eb('a.kind', '=', 'reseller'), eb.and([eb('a.kind', '=', 'customer'), eb('p.kind', '=', 'partner')])]))
+    .where('a.created_at', '<', createdBefore);
+  if (afterGuid) q = q.where('a.guid', '>', afterGuid);
+  const rows = await q.orderBy('a.guid').limit(limit).execute();
+  return rows.map(toAccount);
+}
+
+/**
+ * Customers billed on one invoice, in account-number order (numbers are compared as numbers: shorter
+ * first, then by text), keyset-paged after the given number.
+ */
+export async function billedCustomersPage(db: Kysely<DB>, billing: Pick<Account, 'guid' | 'kind' | 'path'>, afterNumber: string | null, limit: number, createdBefore: string): Promise<Account[]> {
+  let q = db.selectFrom('accounts').selectAll().where('kind', '=', 'customer').where('created_at', '<', createdBefore);
+  if (billing.kind === 'customer') q = q.where('guid', '=', billing.guid);
+  else q = q.where(sql<boolean>`path like ${escapeLike(billing.path) + '%'} escape '\\'`);
+  if (afterNumber !== null) {
+    q = q.where(sql<boolean>`(length(account_number) > ${afterNumber.length} or (length(account_number) = ${afterNumber.length} and account_number > ${afterNumber}))`);
+  }
+  const rows = await q.orderBy(sql`length(account_number)`).orderBy('account_number').limit(limit).execute();
+  return rows.map(toAccount);
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function runCompleted(db: Kysely<DB>, period: string): Promise<boolean> {
+  return !!(await db.selectFrom('billing_runs').select('period').where('period', '=', period).executeTakeFirst());
+}
+
+export async function recordRun(db: Kysely<DB>, period: string, at: string, issued: number): Promise<void> {
+  await db
+    .insertInto('billing_runs')
+    .values({ period, completed_at: at, invoices_issued: issued })
+    .onConflict((oc) => oc.column('period').doUpdateSet({ completed_at: at }))
+    .execute();
+}
