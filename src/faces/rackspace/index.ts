@@ -44,6 +44,8 @@ async function throttle(request: FastifyRequest): Promise<void> {
  * nothing in it), and a malformed one is a Rackspace fault rather than Fastify's own error.
  */
 function installBodyParsers(app: FastifyInstance): void {
+  // Plain text is no Rackspace body format: refuse it as an unsupported type rather than treat it as a field set.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
