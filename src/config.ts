@@ -26,6 +26,14 @@ export interface Config {
   // --- billing (contacts, invoices) ---
   /** Most company contacts one account may have (Rackspace v2 "Contact/Administrator limit reached."). */
   contactLimit: number;
+  // --- Rackspace face ---
+  /** How long one X-Api-Signature stays usable after its timestamp (clients reuse one per session), in seconds. */
+  rackspaceSignatureMaxAgeSeconds: number;
+  /** Accept timestamps written in the client's local time (any zone from UTC-12 to UTC+14), not only UTC. */
+  rackspaceSignatureAnyZone: boolean;
+  /** Requests per principal per minute; 0 turns the limit off (sandbox use). */
+  rackspaceReadsPerMinute: number;
+  rackspaceWritesPerMinute: number;
 }
 
 /** Every setting: CLI flag, environment variable, default. The README's table is generated from the same words. */
@@ -44,6 +52,11 @@ export const SETTINGS = [
   { key: 'schedulerIntervalMs', flag: undefined, env: 'PARTNERHUB_SCHEDULER_INTERVAL_MS', default: '60000', help: 'how often scheduled jobs run (trial expiry, billing); 0 turns them off' },
   // --- billing (contacts, invoices) ---
   { key: 'contactLimit', flag: undefined, env: 'PARTNERHUB_CONTACT_LIMIT', default: '10', help: 'most company contacts one account may have (1 to 1000)' },
+  // --- Rackspace face ---
+  { key: 'rackspaceSignatureMaxAgeSeconds', flag: undefined, env: 'PARTNERHUB_RACKSPACE_SIGNATURE_MAX_AGE', default: '86400', help: 'Rackspace: seconds one X-Api-Signature stays valid after its timestamp (clients reuse one per session)' },
+  { key: 'rackspaceSignatureAnyZone', flag: undefined, env: 'PARTNERHUB_RACKSPACE_SIGNATURE_ANY_ZONE', default: 'true', help: 'Rackspace: accept signature timestamps in any local zone (UTC-12..UTC+14), not only UTC (true/false)' },
+  { key: 'rackspaceReadsPerMinute', flag: undefined, env: 'PARTNERHUB_RACKSPACE_READS_PER_MINUTE', default: '60', help: 'Rackspace: GET requests per principal per minute; 0 turns the limit off' },
+  { key: 'rackspaceWritesPerMinute', flag: undefined, env: 'PARTNERHUB_RACKSPACE_WRITES_PER_MINUTE', default: '30', help: 'Rackspace: POST/PUT/DELETE requests per principal per minute; 0 turns the limit off' },
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -106,7 +119,16 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const schedulerIntervalMs = parseInteger('PARTNERHUB_SCHEDULER_INTERVAL_MS', env.PARTNERHUB_SCHEDULER_INTERVAL_MS ?? '60000', 0, 86_400_000);
   // --- billing (contacts, invoices) ---
   const contactLimit = parseInteger('PARTNERHUB_CONTACT_LIMIT', env.PARTNERHUB_CONTACT_LIMIT ?? '10', 1, 1000);
-  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs, contactLimit };
+  // --- Rackspace face ---
+  const rackspaceSignatureMaxAgeSeconds = parseInteger('PARTNERHUB_RACKSPACE_SIGNATURE_MAX_AGE', env.PARTNERHUB_RACKSPACE_SIGNATURE_MAX_AGE || '86400', 0, 31 * 86_400);
+  const rackspaceSignatureAnyZone = parseBool('PARTNERHUB_RACKSPACE_SIGNATURE_ANY_ZONE', env.PARTNERHUB_RACKSPACE_SIGNATURE_ANY_ZONE || 'true');
+  const rackspaceReadsPerMinute = parseInteger('PARTNERHUB_RACKSPACE_READS_PER_MINUTE', env.PARTNERHUB_RACKSPACE_READS_PER_MINUTE || '60', 0, 1_000_000);
+  const rackspaceWritesPerMinute = parseInteger('PARTNERHUB_RACKSPACE_WRITES_PER_MINUTE', env.PARTNERHUB_RACKSPACE_WRITES_PER_MINUTE || '30', 0, 1_000_000);
+  return {
+    host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs,
+    contactLimit,
+    rackspaceSignatureMaxAgeSeconds, rackspaceSignatureAnyZone, rackspaceReadsPerMinute, rackspaceWritesPerMinute,
+  };
 }
 
 /**

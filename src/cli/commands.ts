@@ -13,6 +13,7 @@ import { statusHistory } from '../domain/status.js';
 import { normalizeGuid } from '../domain/ids.js';
 import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './context.js';
 import { registerBillingCommands } from './billing.js';
+import { registerRackspaceCall } from './rackspace.js';
 
 const databaseOption = () => new Option('--database <url>', 'SQLite file path or postgres:// URL (env PARTNERHUB_DATABASE_URL)');
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory holding the secret key (env PARTNERHUB_DATA_DIR)');
@@ -232,6 +233,7 @@ export function registerCommands(program: Command): void {
 
   // `partnerhub call <face> …` signs and sends one request with stored or given credentials; each face adds its subcommand.
   program.command('call').description('sign and send one API request to a running server and print the response');
+  registerRackspaceCall(program);
 
   registerBillingCommands(program);
 

@@ -214,6 +214,21 @@ export interface BillingRunTable {
   invoices_issued: number;
 }
 
+/** Control-panel login tokens (Rackspace loginToken): only the SHA-256 of the token is stored. */
+export interface LoginTokenTable {
+  token_hash: string;
+  account_guid: string;
+  /** The name the token logs in as: `<userName>_<accountNumber>_vu` for a virtual user. */
+  user_name: string;
+  virtual_user: number;
+  /** The existing admin user a non-virtual token logs in as. */
+  principal_guid: string | null;
+  issued_by_guid: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface DB {
   accounts: AccountTable;
   products: ProductTable;
@@ -231,4 +246,5 @@ export interface DB {
   invoices: InvoiceTable;
   invoice_lines: InvoiceLineTable;
   billing_runs: BillingRunTable;
+  login_tokens: LoginTokenTable;
 }
