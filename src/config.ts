@@ -23,6 +23,12 @@ export interface Config {
   shutdownGraceMs: number;
   /** How often scheduled jobs (trial expiry, billing …) are checked; 0 turns the scheduler off. */
   schedulerIntervalMs: number;
+  // --- Mimecast face ---
+  /** How far x-mc-date may be from the server's time, either way; request ids are remembered for twice this. */
+  mimecastDateWindowMs: number;
+  /** Requests one principal may make through the Mimecast face (all its keys together) per rate window. */
+  mimecastRateLimit: number;
+  mimecastRateWindowMs: number;
 }
 
 /** Every setting: CLI flag, environment variable, default. The README's table is generated from the same words. */
@@ -39,6 +45,10 @@ export const SETTINGS = [
   { key: 'publicUrl', flag: undefined, env: 'PARTNERHUB_PUBLIC_URL', default: undefined, help: 'base URL clients use, when not http://host:port' },
   { key: 'shutdownGraceMs', flag: undefined, env: 'PARTNERHUB_SHUTDOWN_GRACE_MS', default: '10000', help: 'how long in-flight requests may run after SIGTERM/SIGINT' },
   { key: 'schedulerIntervalMs', flag: undefined, env: 'PARTNERHUB_SCHEDULER_INTERVAL_MS', default: '60000', help: 'how often scheduled jobs run (trial expiry, billing); 0 turns them off' },
+  // --- Mimecast face ---
+  { key: 'mimecastDateWindowMs', flag: undefined, env: 'PARTNERHUB_MIMECAST_DATE_WINDOW_MS', default: '900000', help: 'Mimecast: how far x-mc-date may differ from server time (ms, either way); request ids are remembered for twice this' },
+  { key: 'mimecastRateLimit', flag: undefined, env: 'PARTNERHUB_MIMECAST_RATE_LIMIT', default: '300', help: 'Mimecast: requests per user (all of its keys) per rate window' },
+  { key: 'mimecastRateWindowMs', flag: undefined, env: 'PARTNERHUB_MIMECAST_RATE_WINDOW_MS', default: '60000', help: 'Mimecast: length of the sliding rate-limit window (ms)' },
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -99,7 +109,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) throw new ConfigError(`PARTNERHUB_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   const shutdownGraceMs = parseInteger('PARTNERHUB_SHUTDOWN_GRACE_MS', env.PARTNERHUB_SHUTDOWN_GRACE_MS ?? '10000', 0, 600_000);
   const schedulerIntervalMs = parseInteger('PARTNERHUB_SCHEDULER_INTERVAL_MS', env.PARTNERHUB_SCHEDULER_INTERVAL_MS ?? '60000', 0, 86_400_000);
-  return { host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs };
+  // --- Mimecast face ---
+  const mimecastDateWindowMs = parseInteger('PARTNERHUB_MIMECAST_DATE_WINDOW_MS', env.PARTNERHUB_MIMECAST_DATE_WINDOW_MS ?? '900000', 1000, 86_400_000);
+  const mimecastRateLimit = parseInteger('PARTNERHUB_MIMECAST_RATE_LIMIT', env.PARTNERHUB_MIMECAST_RATE_LIMIT ?? '300', 1, 1_000_000);
+  const mimecastRateWindowMs = parseInteger('PARTNERHUB_MIMECAST_RATE_WINDOW_MS', env.PARTNERHUB_MIMECAST_RATE_WINDOW_MS ?? '60000', 1000, 86_400_000);
+  return {
+    host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs,
+    mimecastDateWindowMs, mimecastRateLimit, mimecastRateWindowMs,
+  };
 }
 
 /**

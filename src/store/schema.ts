@@ -146,6 +146,20 @@ export interface JobLeaseTable {
   last_run_at: string | null;
 }
 
+/** Every change of an account's licensed-user count, oldest first: what billing charges from (Mimecast face). */
+export interface UserCountChangeTable {
+  seq: Generated<number>;
+  guid: string;
+  account_guid: string;
+  at: string;
+  old_count: number;
+  new_count: number;
+  delta: number;
+  actor_guid: string;
+  actor_email: string;
+  reason: string | null;
+}
+
 export interface DB {
   accounts: AccountTable;
   products: ProductTable;
@@ -158,4 +172,5 @@ export interface DB {
   rate_keys: RateKeyTable;
   rate_events: RateEventTable;
   job_leases: JobLeaseTable;
+  user_count_changes: UserCountChangeTable;
 }
