@@ -12,6 +12,7 @@ import { queryAudit } from '../domain/audit.js';
 import { statusHistory } from '../domain/status.js';
 import { normalizeGuid } from '../domain/ids.js';
 import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './context.js';
+import { registerMimecastCall } from './mimecast.js';
 
 const databaseOption = () => new Option('--database <url>', 'SQLite file path or postgres:// URL (env PARTNERHUB_DATABASE_URL)');
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory holding the secret key (env PARTNERHUB_DATA_DIR)');
@@ -231,6 +232,7 @@ export function registerCommands(program: Command): void {
 
   // `partnerhub call <face> …` signs and sends one request with stored or given credentials; each face adds its subcommand.
   program.command('call').description('sign and send one API request to a running server and print the response');
+  registerMimecastCall(program);
 
   storeCommand(program, 'audit', 'show the audit log of mutations, oldest first')
     .option('--account <id>', 'only this account')
