@@ -270,9 +270,6 @@ export async function provisionAccount(ctx: DomainContext, actor: Actor, input: 
     if (!/^[A-Za-z]{2}$/.test(country.trim())) problems.push({ field: 'country', problem: 'invalid', message: 'country must be a two-letter country code' });
     else country = country.trim().toUpperCase();
   }
-  if (input.userCount !== undefined && (!Number.isInteger(input.userCount) || input.userCount < 0 || input.userCount > MAX_USERS)) {
-    problems.push({ field: 'userCount', problem: 'invalid', message: `The number of users must be a whole number from 0 to ${MAX_USERS}` });
-  }
   if (input.productIds?.length) problems.push(...(await checkProducts(ctx.db, actor, input.productIds)));
   let parentGuid = actor.accountGuid;
   if (input.umbrellaAccountCodes?.length) {
