@@ -390,6 +390,16 @@ for (const kind of STORE_KINDS) {
         assert.equal(get.statusCode, 404);
         assert.equal(get.json().meta.status, 404);
       });
+      it('answers oversized bodies with a 413 envelope and reads bodies sent with another content type', async () => {
+        const big = JSON.stringify({ data: [{ accountCode: 'x'.repeat(t.config.bodyLimit) }] });
+        const tooLarge = await partnerClient.call('/api/account/update-account', big);
+        assert.equal(tooLarge.status, 413);
+        assert.equal(tooLarge.body!.fail[0].errors[0].code, 'err_request_too_large');
+        const headers = mimecastHeaders(fx.reader.mimecast, '/api/account/get-account', { now: () => t.clock.now() });
+        const plain = await t.app.inject({ method: 'POST', url: '/api/account/get-account', headers: { ...headers, 'content-type': 'text/plain' }, payload: '{"data":[]}' });
+        assert.equal(plain.statusCode, 200);
+        assert.equal(plain.json().data[0].accountCode, fx.partner.accountCode);
+      });
       it('does not claim other /api paths', async () => {
         const res = await t.app.inject({ method: 'GET', url: '/api/services' });
         assert.equal(res.statusCode, 404);

@@ -4,6 +4,7 @@ import { parseMimecastDate } from '../../../src/faces/mimecast/date.js';
 import { parsePythonLiteral, PythonLiteralError } from '../../../src/faces/mimecast/python-literal.js';
 import { readBody, UnreadableBody } from '../../../src/faces/mimecast/decode.js';
 import { mimecastDate, mimecastSignature } from '../../../src/client/mimecast.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
 
 describe('x-mc-date parsing', () => {
   const at = Date.UTC(2015, 10, 24, 12, 50, 11);
@@ -75,5 +76,19 @@ describe('Python literal bodies', () => {
     assert.deepEqual(readBody(''), {});
     assert.ok(readBody('{data: [') instanceof UnreadableBody);
     assert.ok(readBody('<xml/>') instanceof UnreadableBody);
+  });
+});
+
+describe('Mimecast settings', () => {
+  it('reads the window and limits from the environment with defaults', () => {
+    const d = loadConfig({ database: ':memory:' }, {});
+    assert.deepEqual([d.mimecastDateWindowMs, d.mimecastRateLimit, d.mimecastRateWindowMs], [900_000, 300, 60_000]);
+    const c = loadConfig({ database: ':memory:' }, { PARTNERHUB_MIMECAST_DATE_WINDOW_MS: '60000', PARTNERHUB_MIMECAST_RATE_LIMIT: '5', PARTNERHUB_MIMECAST_RATE_WINDOW_MS: '1000' });
+    assert.deepEqual([c.mimecastDateWindowMs, c.mimecastRateLimit, c.mimecastRateWindowMs], [60_000, 5, 1000]);
+  });
+  it('names the bad setting', () => {
+    for (const [name, value] of [['PARTNERHUB_MIMECAST_DATE_WINDOW_MS', 'soon'], ['PARTNERHUB_MIMECAST_RATE_LIMIT', '0'], ['PARTNERHUB_MIMECAST_RATE_WINDOW_MS', '-1']]) {
+      assert.throws(() => loadConfig({ database: ':memory:' }, { [name]: value }), (e: Error) => e instanceof ConfigError && e.message.startsWith(name));
+    }
   });
 });
