@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import cccFace from './ccc/index.js';
 
 /**
  * The API faces mounted on the app. Each is a Fastify plugin that owns its routes, its content-type
  * parsing, its authentication and its vendor's error shapes; faces never import each other.
  */
-export const faces: FastifyPluginAsync[] = [];
+export const faces: FastifyPluginAsync[] = [cccFace];

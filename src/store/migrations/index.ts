@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialSchema } from './0001_initial.js';
 import { jobLeases } from './0002_jobs.js';
+import { serviceUsage } from './0005_ccc.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +14,7 @@ export interface DialectMigration {
 export const migrations: Record<string, DialectMigration> = {
   '0001_initial': initialSchema,
   '0002_jobs': jobLeases,
+  '0005_ccc': serviceUsage,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {
