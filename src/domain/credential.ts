@@ -8,6 +8,7 @@ import { actorFor, authorize, getPrincipal, type Actor } from './principal.js';
 import { recordAudit } from './audit.js';
 import * as credentialsRepo from '../store/repositories/credentials.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
+import * as principalsRepo from '../store/repositories/principals.js';
 
 export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
@@ -100,7 +101,8 @@ export async function revokeCredential(ctx: DomainContext, actor: Actor, credent
   await inTransaction(ctx, async (trx) => {
     const credential = await credentialsRepo.findByGuid(trx, credentialGuid);
     if (!credential) throw notFound('credential', 'Credential not found');
-    const principal = await getPrincipal(ctx, credential.principalGuid);
+    // Read through the transaction: SQLite has one connection, and a read outside it would wait forever.
+    const principal = await principalsRepo.findByGuid(trx, credential.principalGuid);
     const account = principal ? await accountsRepo.findByGuid(trx, principal.accountGuid) : null;
     if (!account) throw notFound('credential', 'Credential not found');
     authorize(actor, 'principal.manage', account);

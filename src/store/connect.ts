@@ -13,6 +13,8 @@ export interface Store {
   dialect: Dialect;
   /** Where the data lives, with any password masked: safe to print. */
   description: string;
+  /** The PostgreSQL schema the store lives in, when the URL names one. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -114,7 +116,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
     description = target === ':memory:' ? 'SQLite in memory' : `SQLite ${resolve(target)}`;
   }
-  const store: Store = { db, dialect, description, close: () => db.destroy() };
+  const store: Store = { db, dialect, description, schema: dialect === 'postgres' ? schema : undefined, close: () => db.destroy() };
   if (options.migrate !== false) {
     try {
       await migrate(store);
@@ -136,7 +138,12 @@ async function connectOrExplain(client: pg.Client, target: string): Promise<void
 
 /** Applies pending migrations; safe to run again and from several processes at once (Kysely takes a lock). */
 export async function migrate(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: new PartnerhubMigrations(store.dialect) });
+  // Kysely looks for its own tables in every schema unless told which: another schema's tables would fool it.
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new PartnerhubMigrations(store.dialect),
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
