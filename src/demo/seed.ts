@@ -6,6 +6,7 @@ import { createPrincipal, systemActor, type Role } from '../domain/principal.js'
 import { issueCredential, type IssuedSecrets } from '../domain/credential.js';
 import { upsertProduct, type Product } from '../domain/product.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
+import { seedDemoUsage } from './usage.js';
 
 /** The catalog the demo offers; ids are what Mimecast `products` takes. */
 export const DEMO_PRODUCTS: Product[] = [
@@ -223,6 +224,7 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
     await step.run();
   }
   clock.set(end);
+  await seedDemoUsage(demo, customers);
 
   const firstCustomer = customers.find((c) => c.parentGuid === resellers[0].guid)!;
   const people: { role: Role; account: Account; email: string; name: string }[] = [
