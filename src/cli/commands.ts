@@ -1,3 +1,4 @@
+import { registerCcc } from './ccc.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
@@ -258,6 +259,7 @@ export function registerCommands(program: Command): void {
         );
       });
     });
+  registerCcc(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {
