@@ -8,18 +8,7 @@ import { changeUserCount } from '../domain/usage.js';
 import { listInvoices, markInvoicePaid, runBilling } from '../domain/billing.js';
 import { previousPeriod, parsePeriod } from '../domain/billing-calc.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
-
-/** Deterministic, so every demo bills the same amounts. */
-function generator(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './random.js';
 
 const FIRST_NAMES = ['Ellie', 'Samir', 'Grace', 'Mateo', 'Priya', 'Noah', 'Aiko', 'Omar'];
 
@@ -30,7 +19,7 @@ const FIRST_NAMES = ['Ellie', 'Samir', 'Grace', 'Mateo', 'Priya', 'Noah', 'Aiko'
  */
 export async function seedDemoBilling(demo: DomainContext, clock: ManualClock, customers: Account[]): Promise<void> {
   const end = clock.now().getTime();
-  const rnd = generator(20171207);
+  const rnd = seededRandom(20171207);
   const system = systemActor('demo');
 
   for (const [i, c] of customers.entries()) {

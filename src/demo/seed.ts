@@ -8,6 +8,7 @@ import { upsertProduct, type Product } from '../domain/product.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import { seedDemoBilling } from './billing.js';
 import { seedDemoUsage } from './service-usage.js';
+import { seededRandom } from './random.js';
 
 /** The catalog the demo offers; ids are what Mimecast `products` takes. */
 export const DEMO_PRODUCTS: Product[] = [
@@ -33,18 +34,6 @@ const CITIES: [string, string, string][] = [
   ['Austin', 'TX', '78703'], ['Denver', 'CO', '80202'], ['Portland', 'OR', '97205'], ['Boston', 'MA', '02108'],
   ['Chicago', 'IL', '60601'], ['Seattle', 'WA', '98101'], ['Atlanta', 'GA', '30303'], ['Phoenix', 'AZ', '85004'],
 ];
-
-/** A small deterministic generator, so every demo looks the same apart from its keys and GUIDs. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DemoPrincipal {
   guid: string;
@@ -84,7 +73,7 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
   const end = ctx.clock.now().getTime();
   const clock = new ManualClock(end - 420 * DAY);
   const demo: DomainContext = { ...ctx, clock };
-  const rnd = mulberry32(20171207);
+  const rnd = seededRandom(20171207);
   const system = systemActor('demo');
 
   for (const p of DEMO_PRODUCTS) await upsertProduct(demo, system, p);

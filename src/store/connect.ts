@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type TableMetadata } from 'kysely';
 import type { DB } from './schema.js';
 import { PartnerhubMigrations, type Dialect } from './migrations/index.js';
 
@@ -60,6 +60,34 @@ const pgTypes = {
   },
 };
 
+/**
+ * Kysely's PostgreSQL introspector reads every schema of the database, and fails when another schema is
+ * dropped while it reads (other stores sharing the server: tests, tenants). The migrator only needs to know
+ * which of *our* tables exist, so introspection here looks at the current schema alone.
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<any>) {}
+  async getSchemas() {
+    const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return rows;
+  }
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; type: string }>`
+      select table_name as name, table_schema as schema, table_type as type
+      from information_schema.tables where table_schema = current_schema()`.execute(this.db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.type === 'VIEW', columns: [] }));
+  }
+  async getMetadata() {
+    return { tables: await this.getTables() };
+  }
+}
+
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
 export interface OpenOptions {
   /** Run pending migrations before returning (default true). */
   migrate?: boolean;
@@ -88,7 +116,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
       types: pgTypes as any,
       options: schema ? `-c search_path=${schema}` : undefined,
     });
-    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<DB>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     description = maskPassword(target) + (schema ? ` (schema ${schema})` : '');
     try {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
 import type { Account, AccountKey, AccountSearch, Page } from '../../domain/account.js';
 import type { ServiceStatus } from '../../domain/status.js';
+import { escapeLike, prefixEnd } from './text-match.js';
 
 type Row = Selectable<AccountTable>;
 
@@ -150,16 +151,6 @@ export async function findBy(db: Kysely<DB>, key: AccountKey, underPath: string,
 export async function hasLiveChildren(db: Kysely<DB>, guid: string): Promise<boolean> {
   const row = await db.selectFrom('accounts').select('guid').where('parent_guid', '=', guid).where('deleted_at', 'is', null).executeTakeFirst();
   return !!row;
-}
-
-/** Escapes LIKE wildcards; both dialects are given ESCAPE '\'. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** The smallest string greater than every string that starts with `prefix` (bytewise collation). */
-export function prefixEnd(prefix: string): string {
-  return prefix + '\u{10FFFF}';
 }
 
 export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPath?: string }, visiblePath: string): Promise<Page<Account>> {

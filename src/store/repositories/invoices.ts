@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../schema.js';
 import type { Account } from '../../domain/account.js';
 import { toAccount } from './accounts.js';
+import { prefixEnd } from './text-match.js';
 
 export type InvoiceRow = Selectable<InvoiceTable>;
 export type InvoiceLineRow = Selectable<InvoiceLineTable>;
@@ -132,16 +133,12 @@ export async function billingAccountsPage(db: Kysely<DB>, afterGuid: string | nu
 export async function billedCustomersPage(db: Kysely<DB>, billing: Pick<Account, 'guid' | 'kind' | 'path'>, afterNumber: string | null, limit: number, createdBefore: string): Promise<Account[]> {
   let q = db.selectFrom('accounts').selectAll().where('kind', '=', 'customer').where('created_at', '<', createdBefore);
   if (billing.kind === 'customer') q = q.where('guid', '=', billing.guid);
-  else q = q.where(sql<boolean>`path like ${escapeLike(billing.path) + '%'} escape '\\'`);
+  else q = q.where('path', '>=', billing.path).where('path', '<', prefixEnd(billing.path));
   if (afterNumber !== null) {
     q = q.where(sql<boolean>`(length(account_number) > ${afterNumber.length} or (length(account_number) = ${afterNumber.length} and account_number > ${afterNumber}))`);
   }
   const rows = await q.orderBy(sql`length(account_number)`).orderBy('account_number').limit(limit).execute();
   return rows.map(toAccount);
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export async function runCompleted(db: Kysely<DB>, period: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import { escapeLike } from './accounts.js';
+import { escapeLike } from './text-match.js';
 
 /**
  * Forgets one-time ids (claimOnce keys) under a prefix whose last sighting is older than `before`:

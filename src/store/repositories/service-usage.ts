@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, ServiceUsageDailyTable } from '../schema.js';
 import type { DailyUsage, UsageCounters } from '../../domain/service-usage.js';
+import { prefixEnd } from './text-match.js';
 
 function toDailyUsage(r: Selectable<ServiceUsageDailyTable>): DailyUsage {
   return {
@@ -109,7 +110,7 @@ export async function accountsWithUsage(
     .where('u.day', '>=', q.fromDay)
     .where('u.day', '<=', q.toDay);
   for (const p of [q.scopePath, q.resellerPath, q.partnerPath]) {
-    if (p && p !== '/') base = base.where(sql<boolean>`a.path like ${escapeLike(p) + '%'} escape '\\'`);
+    if (p && p !== '/') base = base.where('a.path', '>=', p).where('a.path', '<', prefixEnd(p));
   }
   if (q.accountGuid) base = base.where('a.guid', '=', q.accountGuid);
   const countRow = await base.select(sql<number>`count(distinct u.account_guid)`.as('n')).executeTakeFirstOrThrow();
@@ -124,6 +125,3 @@ export async function accountsWithUsage(
   return { total: Number(countRow.n), accountGuids: rows.map((r) => r.guid) };
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

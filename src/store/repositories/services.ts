@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Account, AccountKind, Page } from '../../domain/account.js';
 import { toAccount } from './accounts.js';
+import { escapeLike, prefixEnd } from './text-match.js';
 
 export interface ServiceQuery {
   scopePath: string;
@@ -16,14 +17,10 @@ export interface ServiceQuery {
   offset: number;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Live accounts of one kind in a subtree, by name then account number. */
 export async function search(db: Kysely<DB>, q: ServiceQuery): Promise<Page<Account>> {
   let base = db.selectFrom('accounts').where('deleted_at', 'is', null).where('kind', '=', q.kind);
-  if (q.scopePath !== '/') base = base.where(sql<boolean>`path like ${escapeLike(q.scopePath) + '%'} escape '\\'`);
+  if (q.scopePath !== '/') base = base.where('path', '>=', q.scopePath).where('path', '<', prefixEnd(q.scopePath));
   if (q.parentGuid) base = base.where('parent_guid', '=', q.parentGuid);
   if (q.domainContains) {
     base = base.where(sql<boolean>`lower(coalesce(primary_domain, '')) like ${'%' + escapeLike(q.domainContains.toLowerCase()) + '%'} escape '\\'`);

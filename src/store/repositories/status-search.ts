@@ -1,26 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import type { StatusChange } from '../../domain/status.js';
+import type { StatusChangeSearch } from '../../domain/status-search.js';
 import { toStatusChange } from './status-history.js';
+import { prefixEnd } from './text-match.js';
 
-export interface StatusChangeQuery {
-  /** Only services (customer accounts) whose path starts with this; '/' for all. */
-  scopePath: string;
-  accountGuid?: string;
-  resellerGuid?: string;
-  partnerGuid?: string;
-  changedByGuid?: string;
-  changedByEmail?: string;
-  /** Inclusive lower and exclusive upper bound on changed_at (ISO strings). */
-  changedFrom?: string;
-  changedBefore?: string;
-  limit: number;
-  offset: number;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+/** The domain's search, limited to the services (customer accounts) whose path starts with `scopePath` ('/' for all). */
+export type StatusChangeQuery = StatusChangeSearch & { scopePath: string };
 
 /**
  * Status changes of customer accounts, newest first by insertion sequence, so rows already returned keep
@@ -28,7 +14,7 @@ function escapeLike(s: string): string {
  */
 export async function search(db: Kysely<DB>, q: StatusChangeQuery): Promise<{ total: number; changes: StatusChange[] }> {
   let base = db.selectFrom('status_history as h').innerJoin('accounts as a', 'a.guid', 'h.account_guid').where('a.kind', '=', 'customer');
-  if (q.scopePath !== '/') base = base.where(sql<boolean>`a.path like ${escapeLike(q.scopePath) + '%'} escape '\\'`);
+  if (q.scopePath !== '/') base = base.where('a.path', '>=', q.scopePath).where('a.path', '<', prefixEnd(q.scopePath));
   if (q.accountGuid) base = base.where('h.account_guid', '=', q.accountGuid);
   if (q.resellerGuid) base = base.where('h.reseller_guid', '=', q.resellerGuid);
   if (q.partnerGuid) base = base.where('h.partner_guid', '=', q.partnerGuid);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { STORE_KINDS, storeSuiteOptions } from '../../helpers/stores.js';
 import { makeTestApp, type TestApp } from '../../helpers/context.js';
 import { buildFixture, type Fixture } from '../../helpers/fixture.js';
-import { mimecastDate, mimecastHeaders, mimecastSignature, type MimecastCredentials } from '../../../src/client/mimecast.js';
+import { mimecastDate, mimecastHeaders, type MimecastCredentials } from '../../../src/client/mimecast.js';
 import { issueCredential, revokeCredential } from '../../../src/domain/credential.js';
 import { systemActor } from '../../../src/domain/principal.js';
 import { findAccount } from '../../../src/domain/account.js';
