@@ -34,6 +34,12 @@ export interface Config {
   /** Requests per principal per minute; 0 turns the limit off (sandbox use). */
   rackspaceReadsPerMinute: number;
   rackspaceWritesPerMinute: number;
+  // --- Mimecast face ---
+  /** How far x-mc-date may be from the server's time, either way; request ids are remembered for twice this. */
+  mimecastDateWindowMs: number;
+  /** Requests one principal may make through the Mimecast face (all its keys together) per rate window. */
+  mimecastRateLimit: number;
+  mimecastRateWindowMs: number;
 }
 
 /** Every setting: CLI flag, environment variable, default. The README's table is generated from the same words. */
@@ -57,6 +63,10 @@ export const SETTINGS = [
   { key: 'rackspaceSignatureAnyZone', flag: undefined, env: 'PARTNERHUB_RACKSPACE_SIGNATURE_ANY_ZONE', default: 'true', help: 'Rackspace: accept signature timestamps in any local zone (UTC-12..UTC+14), not only UTC (true/false)' },
   { key: 'rackspaceReadsPerMinute', flag: undefined, env: 'PARTNERHUB_RACKSPACE_READS_PER_MINUTE', default: '60', help: 'Rackspace: GET requests per principal per minute; 0 turns the limit off' },
   { key: 'rackspaceWritesPerMinute', flag: undefined, env: 'PARTNERHUB_RACKSPACE_WRITES_PER_MINUTE', default: '30', help: 'Rackspace: POST/PUT/DELETE requests per principal per minute; 0 turns the limit off' },
+  // --- Mimecast face ---
+  { key: 'mimecastDateWindowMs', flag: undefined, env: 'PARTNERHUB_MIMECAST_DATE_WINDOW_MS', default: '900000', help: 'Mimecast: how far x-mc-date may differ from server time (ms, either way); request ids are remembered for twice this' },
+  { key: 'mimecastRateLimit', flag: undefined, env: 'PARTNERHUB_MIMECAST_RATE_LIMIT', default: '300', help: 'Mimecast: requests per user (all of its keys) per rate window' },
+  { key: 'mimecastRateWindowMs', flag: undefined, env: 'PARTNERHUB_MIMECAST_RATE_WINDOW_MS', default: '60000', help: 'Mimecast: length of the sliding rate-limit window (ms)' },
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -124,10 +134,15 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const rackspaceSignatureAnyZone = parseBool('PARTNERHUB_RACKSPACE_SIGNATURE_ANY_ZONE', env.PARTNERHUB_RACKSPACE_SIGNATURE_ANY_ZONE || 'true');
   const rackspaceReadsPerMinute = parseInteger('PARTNERHUB_RACKSPACE_READS_PER_MINUTE', env.PARTNERHUB_RACKSPACE_READS_PER_MINUTE || '60', 0, 1_000_000);
   const rackspaceWritesPerMinute = parseInteger('PARTNERHUB_RACKSPACE_WRITES_PER_MINUTE', env.PARTNERHUB_RACKSPACE_WRITES_PER_MINUTE || '30', 0, 1_000_000);
+  // --- Mimecast face ---
+  const mimecastDateWindowMs = parseInteger('PARTNERHUB_MIMECAST_DATE_WINDOW_MS', env.PARTNERHUB_MIMECAST_DATE_WINDOW_MS ?? '900000', 1000, 86_400_000);
+  const mimecastRateLimit = parseInteger('PARTNERHUB_MIMECAST_RATE_LIMIT', env.PARTNERHUB_MIMECAST_RATE_LIMIT ?? '300', 1, 1_000_000);
+  const mimecastRateWindowMs = parseInteger('PARTNERHUB_MIMECAST_RATE_WINDOW_MS', env.PARTNERHUB_MIMECAST_RATE_WINDOW_MS ?? '60000', 1000, 86_400_000);
   return {
     host, port, databaseUrl, dataDir, secretKey, migrateOnStart, logLevel, bodyLimit, demoOut, publicUrl, shutdownGraceMs, schedulerIntervalMs,
     contactLimit,
     rackspaceSignatureMaxAgeSeconds, rackspaceSignatureAnyZone, rackspaceReadsPerMinute, rackspaceWritesPerMinute,
+    mimecastDateWindowMs, mimecastRateLimit, mimecastRateWindowMs,
   };
 }
 

@@ -1,3 +1,4 @@
+import { registerCcc } from './ccc.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
@@ -14,6 +15,7 @@ import { normalizeGuid } from '../domain/ids.js';
 import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './context.js';
 import { registerBillingCommands } from './billing.js';
 import { registerRackspaceCall } from './rackspace.js';
+import { registerMimecastCall } from './mimecast.js';
 
 const databaseOption = () => new Option('--database <url>', 'SQLite file path or postgres:// URL (env PARTNERHUB_DATABASE_URL)');
 const dataDirOption = () => new Option('--data-dir <dir>', 'data directory holding the secret key (env PARTNERHUB_DATA_DIR)');
@@ -236,6 +238,7 @@ export function registerCommands(program: Command): void {
   registerRackspaceCall(program);
 
   registerBillingCommands(program);
+  registerMimecastCall(program);
 
   storeCommand(program, 'audit', 'show the audit log of mutations, oldest first')
     .option('--account <id>', 'only this account')
@@ -256,6 +259,7 @@ export function registerCommands(program: Command): void {
         );
       });
     });
+  registerCcc(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {

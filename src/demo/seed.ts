@@ -7,6 +7,7 @@ import { issueCredential, type IssuedSecrets } from '../domain/credential.js';
 import { upsertProduct, type Product } from '../domain/product.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import { seedDemoBilling } from './billing.js';
+import { seedDemoUsage } from './service-usage.js';
 
 /** The catalog the demo offers; ids are what Mimecast `products` takes. */
 export const DEMO_PRODUCTS: Product[] = [
@@ -225,6 +226,7 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
   }
   clock.set(end);
   await seedDemoBilling(demo, clock, customers);
+  await seedDemoUsage(demo, customers);
 
   const firstCustomer = customers.find((c) => c.parentGuid === resellers[0].guid)!;
   const people: { role: Role; account: Account; email: string; name: string }[] = [

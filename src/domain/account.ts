@@ -181,19 +181,7 @@ function cleanFields(input: AccountFields): AccountFields {
 }
 
 export async function createAccount(ctx: DomainContext, actor: Actor, input: NewAccount): Promise<Account> {
-  const problems = validateAccountFields(input, 'create');
-  if (problems.length) throw validationError(problems);
-  return inTransaction(ctx, async (trx) => {
-    const parent = await accountsRepo.findByGuid(trx, input.parentGuid);
-    if (!parent || parent.deletedAt) throw notFound('account', 'Parent account not found');
-    authorize(actor, 'account.create', parent);
-    if (!CHILD_KINDS[parent.kind].includes(input.kind)) {
-      throw new DomainError(ErrorCode.Validation, `A ${input.kind} account cannot be created below a ${parent.kind}`, {
-        fields: [{ field: 'kind', problem: 'invalid', message: `A ${input.kind} cannot be created below a ${parent.kind}` }],
-      });
-    }
-    return insertAccount(trx, ctx, actor, parent, input);
-  });
+  return inTransaction(ctx, (trx) => createAccountIn(trx, ctx, actor, input));
 }
 
 /** Creates a partner (the root of a tree). Only the system (an operator at the CLI) may. */
@@ -417,4 +405,22 @@ export async function listAccounts(ctx: DomainContext, actor: Actor, search: Acc
 
 export async function accountProducts(ctx: DomainContext, guid: string) {
   return productsRepo.forAccount(ctx.db, guid);
+}
+
+/**
+ * Inside a caller's transaction: creates an account below a parent, validated and authorized as
+ * createAccount does, for services that must write more in the same transaction (the user-count ledger).
+ */
+export async function createAccountIn(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, input: NewAccount): Promise<Account> {
+  const problems = validateAccountFields(input, 'create');
+  if (problems.length) throw validationError(problems);
+  const parent = await accountsRepo.findByGuid(trx, input.parentGuid);
+  if (!parent || parent.deletedAt) throw notFound('account', 'Parent account not found');
+  authorize(actor, 'account.create', parent);
+  if (!CHILD_KINDS[parent.kind].includes(input.kind)) {
+    throw new DomainError(ErrorCode.Validation, `A ${input.kind} account cannot be created below a ${parent.kind}`, {
+      fields: [{ field: 'kind', problem: 'invalid', message: `A ${input.kind} cannot be created below a ${parent.kind}` }],
+    });
+  }
+  return insertAccount(trx, ctx, actor, parent, input);
 }

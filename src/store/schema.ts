@@ -229,6 +229,26 @@ export interface LoginTokenTable {
   used_at: string | null;
 }
 
+/** One account's service usage on one UTC day (CCC ServiceUsage counters). */
+export interface ServiceUsageDailyTable {
+  account_guid: string;
+  day: string;
+  total_users: number;
+  pro_users: number;
+  guest_users: number;
+  disabled_users: number;
+  unregistered_users: number;
+  secure_messaging_gateway: number;
+  secure_messaging_plus: number;
+  data_leak_prevention: number;
+  secure_large_files: number;
+  secure_forms: number;
+  messages: number;
+  attachments: number;
+  attachment_storage_bytes: number;
+  imported_at: string;
+}
+
 export interface DB {
   accounts: AccountTable;
   products: ProductTable;
@@ -247,4 +267,5 @@ export interface DB {
   invoice_lines: InvoiceLineTable;
   billing_runs: BillingRunTable;
   login_tokens: LoginTokenTable;
+  service_usage_daily: ServiceUsageDailyTable;
 }

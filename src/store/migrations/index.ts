@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialSchema } from './0001_initial.js';
 import { jobLeases } from './0002_jobs.js';
 import { loginTokens } from './0003_rackspace.js';
+import { serviceUsage } from './0005_ccc.js';
 import { billingSchema } from './0006_billing.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -16,6 +17,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0001_initial': initialSchema,
   '0002_jobs': jobLeases,
   '0003_rackspace': loginTokens,
+  '0005_ccc': serviceUsage,
   '0006_billing': billingSchema,
 };
 

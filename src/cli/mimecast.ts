@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { MimecastClient, type MimecastCredentials } from '../client/mimecast.js';
+import { CliError } from './context.js';
+
+interface CallFlags {
+  url?: string;
+  accessKey?: string;
+  secretKey?: string;
+  appId?: string;
+  appKey?: string;
+  credentials?: string;
+  role: string;
+  data?: string;
+  verbose?: boolean;
+}
+
+/** Credentials from flags, then environment, then a demo-credentials.json file (the principal of --role). */
+function resolveCredentials(flags: CallFlags, env: NodeJS.ProcessEnv): { credentials: MimecastCredentials; baseUrl?: string } {
+  let file: { baseUrl?: string; principals?: Record<string, { mimecast?: MimecastCredentials }> } | undefined;
+  if (flags.credentials) {
+    try {
+      file = JSON.parse(readFileSync(flags.credentials, 'utf8'));
+    } catch (e) {
+      throw new CliError(`cannot read --credentials ${flags.credentials}: ${(e as Error).message}`);
+    }
+  }
+  const fromFile = file?.principals?.[flags.role]?.mimecast;
+  if (file && !fromFile) throw new CliError(`${flags.credentials} has no Mimecast credentials for role ${flags.role}`);
+  const pick = (flag: string | undefined, envName: string, fileValue: string | undefined, name: string): string => {
+    const v = flag ?? env[envName] ?? fileValue;
+    if (!v) throw new CliError(`missing ${name}: give --${name}, ${envName} or --credentials <file>`);
+    return v;
+  };
+  return {
+    credentials: {
+      accessKey: pick(flags.accessKey, 'PARTNERHUB_MIMECAST_ACCESS_KEY', fromFile?.accessKey, 'access-key'),
+      secretKey: pick(flags.secretKey, 'PARTNERHUB_MIMECAST_SECRET_KEY', fromFile?.secretKey, 'secret-key'),
+      appId: pick(flags.appId, 'PARTNERHUB_MIMECAST_APP_ID', fromFile?.appId, 'app-id'),
+      appKey: pick(flags.appKey, 'PARTNERHUB_MIMECAST_APP_KEY', fromFile?.appKey, 'app-key'),
+    },
+    baseUrl: file?.baseUrl,
+  };
+}
+
+/** `partnerhub call mimecast <path>`: signs one request as Mimecast's clients do and prints the envelope. */
+export function registerMimecastCall(program: Command): void {
+  const call = program.commands.find((c) => c.name() === 'call');
+  if (!call) throw new Error('the call command must be registered first');
+  call
+    .command('mimecast')
+    .description('sign and send one Mimecast API 1.0 request (e.g. /api/account/get-account)')
+    .argument('<path>', 'endpoint path, e.g. /api/account/get-support-info')
+    .option('--url <url>', 'server base URL (env PARTNERHUB_URL; default the credentials file baseUrl or http://127.0.0.1:8080)')
+    .option('--access-key <key>', 'access key (env PARTNERHUB_MIMECAST_ACCESS_KEY)')
+    .option('--secret-key <key>', 'base64 secret key (env PARTNERHUB_MIMECAST_SECRET_KEY)')
+    .option('--app-id <id>', 'application id (env PARTNERHUB_MIMECAST_APP_ID)')
+    .option('--app-key <key>', 'application key (env PARTNERHUB_MIMECAST_APP_KEY)')
+    .option('--credentials <file>', 'demo-credentials.json written by `partnerhub demo` or `serve --demo`')
+    .option('--role <role>', 'whose credentials to use from --credentials', 'partner_provisioning')
+    .option('--data <json>', 'request body, e.g. \'{"data":[{"accountCode":"CUSA35A404","numberOfUsers":5}]}\'', '{"data":[]}')
+    .option('--verbose', 'print the HTTP status and rate-limit headers to stderr')
+    .action(async (path: string, flags: CallFlags) => {
+      if (!path.startsWith('/')) throw new CliError(`the path must start with /, got "${path}"`);
+      const { credentials, baseUrl: fileUrl } = resolveCredentials(flags, process.env);
+      const baseUrl = flags.url ?? process.env.PARTNERHUB_URL ?? fileUrl ?? 'http://127.0.0.1:8080';
+      let body: unknown;
+      try {
+        body = JSON.parse(flags.data ?? '{"data":[]}');
+      } catch (e) {
+        throw new CliError(`--data is not JSON: ${(e as Error).message}`);
+      }
+      const client = new MimecastClient({ baseUrl, credentials });
+      let res;
+      try {
+        res = await client.call(path, body);
+      } catch (e) {
+        throw new CliError(`cannot reach ${baseUrl}: ${(e as Error).message}`);
+      }
+      if (flags.verbose) {
+        const h = res.headers;
+        process.stderr.write(
+          `HTTP ${res.status}; X-RateLimit-Limit ${h['x-ratelimit-limit'] ?? '-'}, Remaining ${h['x-ratelimit-remaining'] ?? '-'}, Reset ${h['x-ratelimit-reset'] ?? '-'} ms\n`,
+        );
+      }
+      process.stdout.write((res.body ? JSON.stringify(res.body, null, 2) : res.text) + '\n');
+      if (res.status >= 400 || (res.body?.fail?.length ?? 0) > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,27 @@
+import type { DomainContext } from './context.js';
+import type { Job } from './jobs.js';
+import { DAY, HOUR } from './clock.js';
+import * as seenIds from '../store/repositories/seen-ids.js';
+
+/**
+ * Request ids remembered for replay checks (claimOnce) are needed only while a request carrying them
+ * could still be fresh. The longest configurable freshness window is one day either way, so after two
+ * days (and an hour's margin) an id can be forgotten whatever the configuration.
+ */
+export const SEEN_ID_MAX_AGE_MS = 2 * DAY + HOUR;
+
+export async function forgetOldRequestIds(ctx: DomainContext, maxAgeMs = SEEN_ID_MAX_AGE_MS): Promise<number> {
+  const before = ctx.clock.now().getTime() - maxAgeMs;
+  let total = 0;
+  for (;;) {
+    const n = await seenIds.pruneSeen(ctx.db, 'once:', before, 5000);
+    total += n;
+    if (n < 5000) return total;
+  }
+}
+
+export const forgetOldRequestIdsJob: Job = {
+  name: 'forget-old-request-ids',
+  leaseMs: 10 * 60_000,
+  run: async (ctx) => void (await forgetOldRequestIds(ctx)),
+};

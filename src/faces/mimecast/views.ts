@@ -1,0 +1,71 @@
+import type { Account } from '../../domain/account.js';
+import type { Product } from '../../domain/product.js';
+import type { SupportProfile } from '../../domain/provisioning.js';
+
+/** Mimecast writes packages as "Name [id]". */
+export function packageLabel(p: Product): string {
+  return `${p.name} [${p.id}]`;
+}
+
+/** The account as seed 001 shows it (update-account and create-account), in the seed's key order. */
+export function provisionedAccountView(a: Account, packages: Product[], umbrellas: Account[]) {
+  return {
+    userCount: a.userCount,
+    accountCode: a.accountCode,
+    domain: a.temporaryDomain,
+    packages: packages.map(packageLabel),
+    umbrellaAccounts: umbrellas.map((u) => u.accountCode),
+    primaryDomain: a.primaryDomain ?? '',
+    mimecastId: a.mimecastId,
+    adminEmail: a.adminEmail ?? '',
+    accountName: a.name,
+  };
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+/** get-account: the caller's own account. */
+export function accountView(a: Account, packages: Product[], umbrellas: Account[]) {
+  const retention = a.extra.maximumRetention;
+  return {
+    region: str(a.hostingJurisdiction).toLowerCase(),
+    mimecastId: a.mimecastId,
+    accountCode: a.accountCode,
+    accountName: a.name,
+    adminEmail: str(a.adminEmail),
+    contactEmail: str(a.contactEmail),
+    contactName: str(a.contactName),
+    telephone: str(a.telephone),
+    domain: a.temporaryDomain,
+    primaryDomain: str(a.primaryDomain),
+    userCount: a.userCount,
+    packages: packages.map(packageLabel),
+    umbrellaAccounts: umbrellas.map((u) => u.accountCode),
+    mailPlatform: str(a.extra.mailPlatform),
+    type: a.kind,
+    maxRetention: typeof retention === 'number' ? retention : null,
+    status: a.status,
+    accountCreated: a.createdAt,
+  };
+}
+
+/** get-support-info: the ten fields of seed 000, in its order. */
+export function supportView(p: SupportProfile) {
+  const a = p.account;
+  return {
+    partnerName: p.partnerName,
+    supportPackage: str(a.supportPackage),
+    customerDevelopmentManager: str(a.customerDevelopmentManager),
+    mailtoLink: str(a.supportMailto),
+    supportJurisdiction: str(a.supportJurisdiction),
+    renewalDate: str(a.renewalDate),
+    hostingJurisdiction: str(a.hostingJurisdiction),
+    customerAdvocate: str(a.customerAdvocate),
+    mainProduct: str(a.mainProduct),
+    officePhone: str(a.officePhone),
+  };
+}
+
+export function packageView(p: Product) {
+  return { products: { id: String(p.id), name: p.name } };
+}
