@@ -318,10 +318,11 @@ for (const kind of STORE_KINDS) {
       assert.match(del.json().responseStatus.message, /Delete\(SearchServiceStatusChanges\)/);
       const post = await t.app.inject({ method: 'POST', url: '/api/services/status.json', payload: {} });
       assert.equal(post.statusCode, 405);
-      // Another face's prefix is not ours: the app's default 404, not a ResponseStatus.
+      // Another face's prefix is not ours: the Mimecast face answers it in its envelope, not a ResponseStatus.
       const other = await t.app.inject({ method: 'POST', url: '/api/account/get-account' });
-      assert.equal(other.statusCode, 404);
+      assert.equal(other.statusCode, 400);
       assert.equal('responseStatus' in other.json(), false);
+      assert.deepEqual(Object.keys(other.json()), ['meta', 'data', 'fail']);
     });
 
     it('keeps existing rows in order when new changes arrive, and a pinned client sees the same pages', async () => {
