@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
-import { CONTENT_TYPE, dotNetDate, headerSafe, negotiate, xmlFault, type XmlElement } from './codec.js';
+import { CONTENT_TYPE, dotNetDate, headerSafe, negotiate, xmlFault, type Format, type XmlElement } from './codec.js';
 
 export type FaultKind = 'badRequestFault' | 'itemNotFoundFault' | 'unauthorizedFault' | 'validationFault' | 'appsFault';
 
@@ -67,11 +67,18 @@ export function toFault(error: unknown): RackspaceFault {
   return new RackspaceFault(500, 'appsFault', 'Internal Server Error');
 }
 
+export interface FaultOptions {
+  /** How this API version reads errors (v2 has its own messages); toFault by default. */
+  map?: (error: unknown) => RackspaceFault;
+  /** A fixed format (v2 is JSON only); by default the client's Accept decides. */
+  format?: Format;
+}
+
 /** Sends a fault: `x-error-message` plus the fault body in the format the client asked for. */
-export function sendFault(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const fault = toFault(error);
+export function sendFault(request: FastifyRequest, reply: FastifyReply, error: unknown, options: FaultOptions = {}): FastifyReply {
+  const fault = (options.map ?? toFault)(error);
   if (fault.status >= 500) request.log.error({ err: error }, 'rackspace request failed');
-  const { format } = negotiate(request.headers.accept);
+  const format = options.format ?? negotiate(request.headers.accept).format;
   // The server's time helps a client whose signature was refused because its clock is off.
   const details = dotNetDate(new Date(request.server.domain.clock.now()));
   reply.code(fault.status).header('x-error-message', headerSafe(fault.message)).header('content-type', CONTENT_TYPE[format]);

@@ -5,6 +5,7 @@ import { lookupByPublicId, openSecret } from '../../domain/credential.js';
 import { hashMatches, parseSignatureHeader, timestampFresh } from './signature.js';
 import { badRequest, EXCEEDED_LIMITS, RackspaceFault, sendFault, unauthorized } from './faults.js';
 import { registerCustomerRoutes, type Version } from './customers.js';
+import { v2Context } from './v2.js';
 
 /**
  * Checks X-Api-Signature and names the principal. Every failure looks the same to the client (403,
@@ -79,4 +80,12 @@ export const rackspaceFace: FastifyPluginAsync = async (app) => {
   await app.register(versionContext('v0', '/customers', '/v0'), { prefix: '/v0' });
   // The v0 page writes add, edit, delete and login tokens without a version; they behave as v0.
   await app.register(versionContext('v0', '', ''), { prefix: '/customers' });
+  // v2 (contacts, invoices) is signed and throttled by the same hooks, with its own JSON-only faults.
+  await app.register(
+    v2Context(async (request) => {
+      await authenticate(request);
+      await throttle(request);
+    }),
+    { prefix: '/v2' },
+  );
 };
