@@ -6,7 +6,8 @@ import { baseUrl, loadSecretBox, type Config } from './config.js';
 import { openStore, type Store } from './store/connect.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { DomainContext } from './domain/context.js';
-import { seedDemo, type DemoCredentials } from './demo/seed.js';
+import { seedDemo } from './demo/seed.js';
+import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.js';
 import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
 
@@ -65,7 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         writeDemoCredentials(config.demoOut, creds);
         print(describeDemo(creds, config.demoOut));
       } else if (existsSync(config.demoOut)) {
-        const creds = JSON.parse(readFileSync(config.demoOut, 'utf8')) as DemoCredentials;
+        const creds = parseDemoCredentials(readFileSync(config.demoOut, 'utf8'));
         print('The store already holds data; not seeding again.');
         print(describeDemo(creds, config.demoOut));
       } else {

@@ -12,6 +12,7 @@ import { setServiceStatus } from '../domain/lifecycle.js';
 import { SERVICE_STATUSES } from '../domain/status.js';
 import { importDailyUsage, USAGE_COUNTERS, type UsageCounters, type UsageRecordInput } from '../domain/service-usage.js';
 import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './context.js';
+import { demoPrincipal } from './credentials-file.js';
 
 function withStoreOptions(cmd: Command): Command {
   return cmd
@@ -33,17 +34,8 @@ interface CallFlags {
 
 /** The API key from --api-key, then PARTNERHUB_CCC_API_KEY, then the --role principal of a demo-credentials file. */
 export function resolveApiKey(flags: CallFlags, env: NodeJS.ProcessEnv): { apiKey: string; baseUrl?: string } {
-  let file: { baseUrl?: string; principals?: Record<string, { ccc?: { apiKey?: string } }> } | undefined;
-  if (flags.credentials) {
-    try {
-      file = JSON.parse(readFileSync(flags.credentials, 'utf8'));
-    } catch (e) {
-      throw new CliError(`cannot read --credentials ${flags.credentials}: ${(e as Error).message}`);
-    }
-  }
-  const fromFile = file?.principals?.[flags.role]?.ccc?.apiKey;
-  if (file && !flags.apiKey && !fromFile) throw new CliError(`${flags.credentials} has no CCC API key for role ${flags.role}`);
-  const apiKey = flags.apiKey ?? env.PARTNERHUB_CCC_API_KEY ?? fromFile;
+  const file = flags.apiKey ?? env.PARTNERHUB_CCC_API_KEY ? null : demoPrincipal(flags, env, 'account_read');
+  const apiKey = flags.apiKey ?? env.PARTNERHUB_CCC_API_KEY ?? file?.principal.ccc?.apiKey;
   if (!apiKey) throw new CliError('missing API key: give --api-key, PARTNERHUB_CCC_API_KEY or --credentials <file> [--role <role>]');
   return { apiKey, baseUrl: file?.baseUrl };
 }

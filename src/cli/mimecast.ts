@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { MimecastClient, type MimecastCredentials } from '../client/mimecast.js';
 import { CliError } from './context.js';
+import { demoPrincipal } from './credentials-file.js';
 
 interface CallFlags {
   url?: string;
@@ -17,27 +17,20 @@ interface CallFlags {
 
 /** Credentials from flags, then environment, then a demo-credentials.json file (the principal of --role). */
 function resolveCredentials(flags: CallFlags, env: NodeJS.ProcessEnv): { credentials: MimecastCredentials; baseUrl?: string } {
-  let file: { baseUrl?: string; principals?: Record<string, { mimecast?: MimecastCredentials }> } | undefined;
-  if (flags.credentials) {
-    try {
-      file = JSON.parse(readFileSync(flags.credentials, 'utf8'));
-    } catch (e) {
-      throw new CliError(`cannot read --credentials ${flags.credentials}: ${(e as Error).message}`);
-    }
-  }
-  const fromFile = file?.principals?.[flags.role]?.mimecast;
-  if (file && !fromFile) throw new CliError(`${flags.credentials} has no Mimecast credentials for role ${flags.role}`);
-  const pick = (flag: string | undefined, envName: string, fileValue: string | undefined, name: string): string => {
-    const v = flag ?? env[envName] ?? fileValue;
+  // The credentials file is read only when a flag or variable leaves something out.
+  let file: ReturnType<typeof demoPrincipal> | undefined;
+  const fromFile = () => (file ??= demoPrincipal(flags, env, 'partner_provisioning'))?.principal.mimecast;
+  const pick = (flag: string | undefined, envName: string, fileValue: () => string | undefined, name: string): string => {
+    const v = flag ?? env[envName] ?? fileValue();
     if (!v) throw new CliError(`missing ${name}: give --${name}, ${envName} or --credentials <file>`);
     return v;
   };
   return {
     credentials: {
-      accessKey: pick(flags.accessKey, 'PARTNERHUB_MIMECAST_ACCESS_KEY', fromFile?.accessKey, 'access-key'),
-      secretKey: pick(flags.secretKey, 'PARTNERHUB_MIMECAST_SECRET_KEY', fromFile?.secretKey, 'secret-key'),
-      appId: pick(flags.appId, 'PARTNERHUB_MIMECAST_APP_ID', fromFile?.appId, 'app-id'),
-      appKey: pick(flags.appKey, 'PARTNERHUB_MIMECAST_APP_KEY', fromFile?.appKey, 'app-key'),
+      accessKey: pick(flags.accessKey, 'PARTNERHUB_MIMECAST_ACCESS_KEY', () => fromFile()?.accessKey, 'access-key'),
+      secretKey: pick(flags.secretKey, 'PARTNERHUB_MIMECAST_SECRET_KEY', () => fromFile()?.secretKey, 'secret-key'),
+      appId: pick(flags.appId, 'PARTNERHUB_MIMECAST_APP_ID', () => fromFile()?.appId, 'app-id'),
+      appKey: pick(flags.appKey, 'PARTNERHUB_MIMECAST_APP_KEY', () => fromFile()?.appKey, 'app-key'),
     },
     baseUrl: file?.baseUrl,
   };

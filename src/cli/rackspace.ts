@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { callRackspace, fetchTransport, type CallOptions, type RackspaceResponse, type RackspaceTransport } from '../client/rackspace.js';
 import { CliError } from './context.js';
+import { demoPrincipal } from './credentials-file.js';
 
 export interface RackspaceCallFlags {
   url?: string;
@@ -28,22 +27,11 @@ export function resolveRackspaceKeys(flags: RackspaceCallFlags, env: NodeJS.Proc
   let userKey = flags.userKey ?? env.PARTNERHUB_RACKSPACE_USER_KEY;
   let secretKey = flags.secretKey ?? env.PARTNERHUB_RACKSPACE_SECRET_KEY;
   let baseUrl = flags.url ?? env.PARTNERHUB_URL;
-  const file = flags.credentials ?? env.PARTNERHUB_DEMO_OUT ?? join(env.PARTNERHUB_DATA_DIR ?? './data', 'demo-credentials.json');
-  if ((!userKey || !secretKey) && (flags.credentials || existsSync(file))) {
-    let doc: any;
-    try {
-      doc = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new CliError(`cannot read credentials file ${file}: ${(e as Error).message}`);
-    }
-    const role = flags.role ?? 'reseller_admin';
-    const principal = doc?.principals?.[role];
-    if (!principal?.rackspace?.userKey) {
-      throw new CliError(`${file} has no Rackspace keys for role "${role}" (roles: ${Object.keys(doc?.principals ?? {}).join(', ') || 'none'})`);
-    }
-    userKey ??= principal.rackspace.userKey;
-    secretKey ??= principal.rackspace.secretKey;
-    baseUrl ??= doc.baseUrl;
+  const fromFile = !userKey || !secretKey ? demoPrincipal(flags, env, 'reseller_admin') : null;
+  if (fromFile) {
+    userKey ??= fromFile.principal.rackspace?.userKey;
+    secretKey ??= fromFile.principal.rackspace?.secretKey;
+    baseUrl ??= fromFile.baseUrl;
   }
   if (!userKey || !secretKey) {
     throw new CliError('no Rackspace keys: give --user-key and --secret-key, set PARTNERHUB_RACKSPACE_USER_KEY and PARTNERHUB_RACKSPACE_SECRET_KEY, or --credentials demo-credentials.json --role <role>');

@@ -9,6 +9,7 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 import { seedDemoBilling } from './billing.js';
 import { seedDemoUsage } from './service-usage.js';
 import { seededRandom } from './random.js';
+import type { DemoCredentials, DemoPrincipal } from './credentials.js';
 
 /** The catalog the demo offers; ids are what Mimecast `products` takes. */
 export const DEMO_PRODUCTS: Product[] = [
@@ -35,27 +36,7 @@ const CITIES: [string, string, string][] = [
   ['Chicago', 'IL', '60601'], ['Seattle', 'WA', '98101'], ['Atlanta', 'GA', '30303'], ['Phoenix', 'AZ', '85004'],
 ];
 
-export interface DemoPrincipal {
-  guid: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  account: { guid: string; kind: string; name: string; accountNumber: string; accountCode: string; mimecastId: string };
-  mimecast: { accessKey: string; secretKey: string; appId: string; appKey: string };
-  rackspace: { userKey: string; secretKey: string };
-  ccc: { apiKey: string };
-}
-
-/** The demo credentials document. Its shape is documented in the README and kept stable. */
-export interface DemoCredentials {
-  version: 1;
-  generatedAt: string;
-  baseUrl: string;
-  partner: DemoPrincipal['account'];
-  resellers: DemoPrincipal['account'][];
-  customerCount: number;
-  principals: Record<Role, DemoPrincipal>;
-}
+export type { DemoCredentials, DemoPrincipal } from './credentials.js';
 
 function accountSummary(a: Account): DemoPrincipal['account'] {
   return { guid: a.guid, kind: a.kind, name: a.name, accountNumber: a.accountNumber, accountCode: a.accountCode, mimecastId: a.mimecastId };

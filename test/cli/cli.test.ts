@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { parseDemoCredentials } from '../../src/demo/credentials.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,8 @@ describe('partnerhub CLI', () => {
     assert.match(r.stdout, /56 customers/);
     assert.equal(statSync(out).mode & 0o777, 0o600);
     assert.equal(statSync(join(dir, 'secret.key')).mode & 0o777, 0o600);
-    const creds = JSON.parse(readFileSync(out, 'utf8'));
+    // The written document matches its published schema (the one the README documents).
+    const creds = parseDemoCredentials(readFileSync(out, 'utf8'));
     assert.equal(creds.version, 1);
     assert.deepEqual(Object.keys(creds.principals).sort(), ['account_read', 'customer_admin', 'partner_provisioning', 'reseller_admin']);
     const secrets: string[] = [];
@@ -51,6 +53,17 @@ describe('partnerhub CLI', () => {
     for (const s of secrets) assert.equal(bytes.includes(Buffer.from(s)), false, 'a secret is stored in plain text');
     // The public ids are there: proof that the search reads the data at all.
     assert.equal(bytes.includes(Buffer.from(creds.principals.reseller_admin.rackspace.userKey)), true);
+  });
+
+  it('names what is wrong with a credentials file given to call', async () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ principals: { reseller_admin: { rackspace: { userKey: 'only-half' } } } }));
+    const r = await cli(['call', 'rackspace', 'GET', '/v1/customers', '--credentials', broken]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot read credentials file .*broken\.json: not a partnerhub credentials document: \/principals\/reseller_admin\/rackspace\/secretKey/);
+    const role = await cli(['call', 'ccc', 'GET', '/api/ping', '--credentials', join(dir, 'creds.json'), '--role', 'nobody']);
+    assert.equal(role.code, 2);
+    assert.match(role.stderr, /has no principal "nobody" \(roles: partner_provisioning, account_read, reseller_admin, customer_admin\)/);
   });
 
   it('refuses to seed a store that already holds data', async () => {
