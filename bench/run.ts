@@ -1,7 +1,8 @@
 /**
  * Benchmarks, run by `npm run bench`. They report ratios measured in one run (the machine has two cores
  * and other work on it, so absolute times mean little): how look-ups scale with the number of accounts,
- * and what the store-held rate window costs per request. Results go to bench/RESULTS.md by hand.
+ * what the store-held rate window costs per request, and what one request of each face costs through the
+ * whole app (bench/http.ts). Results go to bench/RESULTS.md by hand.
  */
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { createAccount, createPartner, listAccounts, findAccount } from '../src/
 import { systemActor } from '../src/domain/principal.js';
 import { hitRateLimit } from '../src/domain/limits.js';
 import { openTestStore, STORE_KINDS, PG_URL } from '../test/helpers/stores.js';
+import { benchHttp } from './http.js';
 
 async function time(label: string, n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
   for (let i = 0; i < 5; i++) await fn(i); // warm caches and prepared plans before timing
@@ -56,3 +58,4 @@ async function benchStore(kind: 'sqlite' | 'postgres') {
 
 console.log(`partnerhub bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, PostgreSQL ${PG_URL}`);
 for (const kind of STORE_KINDS) await benchStore(kind);
+for (const kind of STORE_KINDS) await benchHttp(kind);
