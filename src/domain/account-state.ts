@@ -8,7 +8,7 @@ import { newGuid } from './ids.js';
 import { authorize, type Actor } from './principal.js';
 import { visibleAccount, type Account } from './account.js';
 import { canTransition, changeStatus, type ServiceStatus, type StatusChange } from './status.js';
-import { hitRateLimit } from './limits.js';
+import { hitRateLimitIn } from './limits.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as subAccounts from '../store/repositories/sub-accounts.js';
 import * as history from '../store/repositories/status-history.js';
@@ -26,15 +26,16 @@ export interface StateChangeResult {
 }
 
 /**
- * Authorizes an enable/disable and claims the account's window. The window is claimed only after the
- * caller is known to be allowed, so a stranger cannot lock an account out; the claim is atomic in the
- * store, so of two concurrent requests (in any processes) exactly one proceeds.
+ * Authorizes an enable/disable and claims the account's window, inside the change's own transaction. The
+ * window is claimed only after the caller is known to be allowed, so a stranger cannot lock an account out;
+ * the claim locks the window's key, so of two concurrent requests (in any processes) exactly one proceeds;
+ * and it is kept only if the change commits, so a refused or failed change does not use the window up.
  */
-async function claimStateChange(ctx: DomainContext, actor: Actor, guid: string): Promise<Account> {
-  const account = await visibleAccount(ctx.db, actor, guid);
+async function claimStateChange(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, guid: string): Promise<Account> {
+  const account = await visibleAccount(trx, actor, guid);
   authorize(actor, 'account.status', account);
   if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot enable or disable itself');
-  const decision = await hitRateLimit(ctx, `account-state:${account.guid}`, 1, STATE_CHANGE_WINDOW_MS);
+  const decision = await hitRateLimitIn(trx, ctx, `account-state:${account.guid}`, 1, STATE_CHANGE_WINDOW_MS);
   if (!decision.allowed) {
     throw new DomainError(ErrorCode.RateLimited, 'Exceeded request limits', { retryAfterMs: decision.resetMs });
   }
@@ -53,8 +54,8 @@ async function reread(trx: Kysely<DB>, guid: string): Promise<Account> {
  * accounts are left as they are; a cancelled account cannot be disabled.
  */
 export async function disableAccount(ctx: DomainContext, actor: Actor, guid: string): Promise<StateChangeResult> {
-  await claimStateChange(ctx, actor, guid);
   return inTransaction(ctx, async (trx) => {
+    await claimStateChange(trx, ctx, actor, guid);
     const account = await reread(trx, guid);
     if (account.status === 'AccountCancelled') {
       throw new DomainError(ErrorCode.InvalidTransition, `Account ${account.accountNumber} is cancelled and cannot be disabled`);
@@ -81,8 +82,8 @@ async function lastSuspension(trx: Kysely<DB>, accountGuid: string): Promise<Sta
  * blocked and cancelled accounts cannot be enabled here.
  */
 export async function enableAccount(ctx: DomainContext, actor: Actor, guid: string): Promise<StateChangeResult> {
-  await claimStateChange(ctx, actor, guid);
   return inTransaction(ctx, async (trx) => {
+    await claimStateChange(trx, ctx, actor, guid);
     const account = await reread(trx, guid);
     if (RUNNING.includes(account.status)) return { account, changes: [] };
     if (account.status !== 'AccountSuspended') {

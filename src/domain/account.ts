@@ -11,6 +11,7 @@ import { changeUserCount } from './usage.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
+import { lockAccount } from '../store/repositories/account-lock.js';
 
 export type AccountKind = 'partner' | 'reseller' | 'customer';
 
@@ -274,6 +275,8 @@ export async function updateAccount(ctx: DomainContext, actor: Actor, guid: stri
   const problems = validateAccountFields(patch, 'update');
   if (problems.length) throw validationError(problems);
   return inTransaction(ctx, async (trx) => {
+    // The row is rewritten whole from what is read here: lock it first, or two edits of different fields lose one.
+    await lockAccount(trx, ctx.dialect, guid);
     const account = await visibleAccount(trx, actor, guid);
     authorize(actor, 'account.update', account);
     return applyUpdate(trx, ctx, actor, account, cleanFields(patch));

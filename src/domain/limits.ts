@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
 import * as rateRepo from '../store/repositories/rate.js';
 
@@ -20,22 +22,35 @@ export async function hitRateLimit(
   windowMs: number,
   options: { countRefused?: boolean } = {},
 ): Promise<RateDecision> {
+  return ctx.db.transaction().execute((trx) => hitRateLimitIn(trx, ctx, key, limit, windowMs, options));
+}
+
+/**
+ * hitRateLimit inside the caller's transaction: the hit is kept only if that transaction commits, so an
+ * operation that claims its window and then fails has not used it up. The key stays locked until then.
+ */
+export async function hitRateLimitIn(
+  trx: Kysely<DB>,
+  ctx: DomainContext,
+  key: string,
+  limit: number,
+  windowMs: number,
+  options: { countRefused?: boolean } = {},
+): Promise<RateDecision> {
   const now = ctx.clock.now().getTime();
-  return ctx.db.transaction().execute(async (trx) => {
-    await rateRepo.lockKey(trx, ctx.dialect, key);
-    await rateRepo.prune(trx, key, now - windowMs);
-    const events = await rateRepo.window(trx, key, now - windowMs);
-    const allowed = events.count < limit;
-    if (allowed || options.countRefused) await rateRepo.record(trx, key, now);
-    const used = events.count + (allowed || options.countRefused ? 1 : 0);
-    const oldest = events.oldest ?? now;
-    return {
-      allowed,
-      limit,
-      remaining: Math.max(0, limit - used),
-      resetMs: Math.max(0, oldest + windowMs - now),
-    };
-  });
+  await rateRepo.lockKey(trx, ctx.dialect, key);
+  await rateRepo.prune(trx, key, now - windowMs);
+  const events = await rateRepo.window(trx, key, now - windowMs);
+  const allowed = events.count < limit;
+  if (allowed || options.countRefused) await rateRepo.record(trx, key, now);
+  const used = events.count + (allowed || options.countRefused ? 1 : 0);
+  const oldest = events.oldest ?? now;
+  return {
+    allowed,
+    limit,
+    remaining: Math.max(0, limit - used),
+    resetMs: Math.max(0, oldest + windowMs - now),
+  };
 }
 
 /** Records that a request id was seen; false when it already was within the window (a replay). */

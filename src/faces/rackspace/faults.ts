@@ -67,6 +67,16 @@ export function toFault(error: unknown): RackspaceFault {
   return new RackspaceFault(500, 'appsFault', 'Internal Server Error');
 }
 
+/**
+ * v0 reads errors as v1 does, except that its page (seed 003) words the whitespace rule on names as just
+ * "Improper Customer Name"; v0 clients compare that text.
+ */
+export function toV0Fault(error: unknown): RackspaceFault {
+  const first = error instanceof DomainError && error.code === ErrorCode.Validation ? error.details.fields?.[0] : undefined;
+  if (first?.field === 'name' && first.problem === 'whitespace') return new RackspaceFault(400, 'validationFault', 'Improper Customer Name');
+  return toFault(error);
+}
+
 export interface FaultOptions {
   /** How this API version reads errors (v2 has its own messages); toFault by default. */
   map?: (error: unknown) => RackspaceFault;

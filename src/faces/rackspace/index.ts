@@ -3,7 +3,7 @@ import { MINUTE } from '../../domain/clock.js';
 import { hitRateLimit } from '../../domain/limits.js';
 import { lookupByPublicId, openSecret } from '../../domain/credential.js';
 import { hashMatches, parseSignatureHeader, timestampFresh } from './signature.js';
-import { badRequest, EXCEEDED_LIMITS, RackspaceFault, sendFault, unauthorized } from './faults.js';
+import { badRequest, EXCEEDED_LIMITS, RackspaceFault, sendFault, toV0Fault, unauthorized } from './faults.js';
 import { registerCustomerRoutes, type Version } from './customers.js';
 import { v2Context } from './v2.js';
 
@@ -67,7 +67,7 @@ function versionContext(version: Version, base: string, publicPrefix: string): F
       await authenticate(request);
       await throttle(request);
     });
-    app.setErrorHandler((error, request, reply: FastifyReply) => sendFault(request, reply, error));
+    app.setErrorHandler((error, request, reply: FastifyReply) => sendFault(request, reply, error, version === 'v0' ? { map: toV0Fault } : {}));
     app.setNotFoundHandler((request, reply) => sendFault(request, reply, new RackspaceFault(404, 'itemNotFoundFault', 'Make sure the URL is correct.')));
     registerCustomerRoutes(app, version, base, publicPrefix);
   };

@@ -26,6 +26,14 @@ function isFieldName(k: string): boolean {
   return ALL_FIELDS.has(k.toLowerCase());
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can), so a NUL in any value would be a store failure on one store
+ * and stored text on the other: it is refused as bad input before it reaches the domain, on both.
+ */
+export function hasNul(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('\u0000');
+}
+
 /** Finds a field by name, ignoring case (clients send `Name` as well as `name`). */
 function lookup(fields: Record<string, unknown>, name: string): { present: boolean; value: unknown } {
   if (Object.prototype.hasOwnProperty.call(fields, name)) return { present: true, value: fields[name] };
@@ -42,6 +50,7 @@ export function textFields<F extends string>(fields: Record<string, unknown>, na
   for (const name of names) {
     const { present, value } = lookup(fields, name);
     if (!present) continue;
+    if (hasNul(value)) throw badRequest(`Invalid value for field ${name}: text cannot contain NUL characters`);
     if (value === null || typeof value === 'string') out[name] = value;
     else if (typeof value === 'number' && Number.isFinite(value)) out[name] = String(value);
     else throw badRequest(`Invalid value for field ${name}: expected text`);
@@ -64,5 +73,6 @@ export function queryValue(query: unknown, name: string): string | undefined {
   const { present, value } = lookup(query as Record<string, unknown>, name);
   if (!present) return undefined;
   if (typeof value !== 'string') throw badRequest(`Invalid ${name}: give it once`);
+  if (hasNul(value)) throw badRequest(`Invalid ${name}: text cannot contain NUL characters`);
   return value;
 }

@@ -7,7 +7,7 @@ import { invoiceLineItems, listInvoices, type InvoiceSummary } from '../../domai
 import { INVOICE_CSV_CONTENT_TYPE, invoiceCsvStream } from '../../billing-csv/invoice-csv.js';
 import { CONTENT_TYPE } from './codec.js';
 import { RackspaceFault, sendFault, toFault, unauthorized } from './faults.js';
-import { queryValue } from './input.js';
+import { hasNul, queryValue } from './input.js';
 
 /**
  * Rackspace v2 (seed 002, "v2 - Current"): company contacts and invoices. v2 is a JSON API: every answer is
@@ -96,9 +96,10 @@ function jsonObject(body: unknown): Record<string, unknown> {
 
 /** A field by its wire name, ignoring case (clients send `name` as well as `Name`); absent is undefined. */
 function field(body: Record<string, unknown>, name: string): unknown {
-  if (Object.prototype.hasOwnProperty.call(body, name)) return body[name];
-  const key = Object.keys(body).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : body[key];
+  const key = Object.prototype.hasOwnProperty.call(body, name) ? name : Object.keys(body).find((k) => k.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : body[key];
+  if (hasNul(value)) throw new RackspaceFault(400, 'badRequestFault', `${name} cannot contain NUL characters.`);
+  return value;
 }
 
 /** Wire names to the domain's; values pass through as sent, so the domain reports what is missing or wrong. */
