@@ -53,7 +53,8 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Internal]: 500,
 };
 
-const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
+// Character references (&#233;, &#x2603;) are how XML clients send text outside ASCII; decode them.
+const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, htmlEntities: true });
 
 /** Builds the HTTP app without listening: tests use app.inject(); server.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {

@@ -61,6 +61,8 @@ describe('HTTP app', () => {
     assert.deepEqual(form.json(), { body: { name: 'Acme Co', x: '1' } });
     const xml = await t.app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'text/xml' }, payload: '<customer><name>Acme</name></customer>' });
     assert.deepEqual(xml.json(), { body: { customer: { name: 'Acme' } } });
+    const refs = await t.app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'text/xml' }, payload: '<customer><name>Caf&#233; &#x2603; &amp; Co</name></customer>' });
+    assert.deepEqual(refs.json(), { body: { customer: { name: 'Café ☃ & Co' } } });
   });
 
   it('refuses malformed and oversized bodies with 4xx, never 500', async () => {
