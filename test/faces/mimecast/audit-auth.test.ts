@@ -60,6 +60,23 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual([stale.headers['x-ratelimit-remaining'], stale.headers['x-ratelimit-reset']], ['0', '50000']);
     });
 
+    it("binds a key to its own application: another credential's app key or app id does not verify", async () => {
+      t.clock.advance(120_000);
+      const mine = fx.resellerAdminA.mimecast;
+      const theirs = fx.provisioning.mimecast;
+      const date = () => mimecastDate(t.clock.now());
+      for (const [label, creds] of [
+        ["my secret, my app id, their app key", { ...mine, appKey: theirs.appKey }],
+        ["my secret, their app id and app key", { ...mine, appId: theirs.appId, appKey: theirs.appKey }],
+        ["their access key with my secret", { ...mine, accessKey: theirs.accessKey }],
+      ] as const) {
+        const res = await post(t.app, GET_ACCOUNT, mimecastHeaders(creds, GET_ACCOUNT, { date: date() }));
+        assert.equal(res.status, 401, label);
+        assert.equal(res.json.fail[0].errors[0].code, 'err_xdk_invalid_signature', label);
+      }
+      assert.equal((await post(t.app, GET_ACCOUNT, mimecastHeaders(mine, GET_ACCOUNT, { date: date() }))).status, 200);
+    });
+
     it('sends no rate headers before the signature proves who is asking', async () => {
       const forged = { ...fx.reader.mimecast, secretKey: Buffer.from('guess').toString('base64') };
       const res = await post(t.app, GET_ACCOUNT, mimecastHeaders(forged, GET_ACCOUNT, { date: 'not a date' }));
