@@ -73,7 +73,7 @@ function bodyProbes(fx: Fixture): Probe[] {
     'create with NUL in an umbrella account': `{"data":[{${create},"umbrellaAccounts":["${fx.resellerA.accountCode}\\u0000"]}]}`,
     'accountCode 100000 characters': `{"data":[{"accountCode":"${'A'.repeat(100_000)}","numberOfUsers":1}]}`,
     'accountName 100000 characters': `{"data":[{"accountCode":"${a1}","accountName":"${'A'.repeat(100_000)}"}]}`,
-    'accountCode of the caller'\''s own account': `{"data":[{"accountCode":"${fx.partner.accountCode}","numberOfUsers":1}]}`,
+    "accountCode of the caller's own account": `{"data":[{"accountCode":"${fx.partner.accountCode}","numberOfUsers":1}]}`,
     'accountCode unicode that upper-cases into another string': '{"data":[{"accountCode":"ß","numberOfUsers":1}]}',
     'umbrella accounts not strings': `{"data":[{${create},"umbrellaAccounts":[1,2]}]}`,
     'umbrella account 50000 characters': `{"data":[{${create},"umbrellaAccounts":["${'B'.repeat(50_000)}"]}]}`,
