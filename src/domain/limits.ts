@@ -58,3 +58,15 @@ export async function claimOnce(ctx: DomainContext, key: string, windowMs: numbe
   const decision = await hitRateLimit(ctx, `once:${key}`, 1, windowMs);
   return decision.allowed;
 }
+
+/** Where a key stands in its window, without counting anything: for answers to a known user that must not spend its budget. */
+export async function peekRateLimit(ctx: DomainContext, key: string, limit: number, windowMs: number): Promise<RateDecision> {
+  const now = ctx.clock.now().getTime();
+  const events = await rateRepo.window(ctx.db, key, now - windowMs);
+  return {
+    allowed: events.count < limit,
+    limit,
+    remaining: Math.max(0, limit - events.count),
+    resetMs: events.oldest === null ? 0 : Math.max(0, events.oldest + windowMs - now),
+  };
+}

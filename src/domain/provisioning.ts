@@ -20,6 +20,9 @@ import { changeUserCount, USER_COUNT_MAX } from './usage.js';
 
 export const MAX_USERS = USER_COUNT_MAX;
 
+/** The largest product id the catalog can hold. */
+const PRODUCT_ID_MAX = 2_147_483_647;
+
 /** Provisioning is a role of its own: a reseller admin may edit its customers but is not a provisioning partner. */
 export function requireProvisioningRole(actor: Actor): void {
   if (!actor.system && !actor.roles.includes('partner_provisioning')) {
@@ -71,7 +74,8 @@ async function checkProducts(db: Kysely<DB>, actor: Actor, ids: number[]): Promi
     problems.push({ field: 'products', problem: 'invalid', message: `Product ids must be positive whole numbers: ${bad.join(', ')}` });
     return problems;
   }
-  const catalog = await productsRepo.findByIds(db, unique);
+  // Catalog ids are 32-bit in the store: a larger id cannot be in the catalog, and asking PostgreSQL for it is an error.
+  const catalog = await productsRepo.findByIds(db, unique.filter((id) => id <= PRODUCT_ID_MAX));
   const unknown = unique.filter((id) => !catalog.some((p) => p.id === id));
   if (unknown.length) problems.push({ field: 'products', problem: 'unknown', message: `Unknown product id: ${unknown.join(', ')}` });
   if (!actor.system) {

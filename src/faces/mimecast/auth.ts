@@ -1,11 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import type { Config } from '../../config.js';
 import type { Actor } from '../../domain/principal.js';
 import { isRegisteredAppId, lookupByPublicId, openAppKey, openSecret } from '../../domain/credential.js';
 import { safeEqual } from '../../domain/secrets.js';
-import { claimOnce, hitRateLimit, type RateDecision } from '../../domain/limits.js';
+import { claimOnce, hitRateLimit, peekRateLimit, type RateDecision } from '../../domain/limits.js';
 import { ERRORS, requestFailure, type McEnvelope } from './envelope.js';
 import { parseMimecastDate } from './date.js';
 
@@ -63,18 +63,28 @@ export async function authenticate(ctx: DomainContext, config: Config, request: 
   if (lookup.status === 'expired') return fail(418, ERRORS.bindingExpired());
   const actor = lookup.actor;
 
-  const sentAt = parseMimecastDate(date);
-  if (sentAt === null) return fail(401, ERRORS.badDate());
-  const now = ctx.clock.now().getTime();
-  if (Math.abs(now - sentAt) > config.mimecastDateWindowMs) return fail(401, ERRORS.staleDate(config.mimecastDateWindowMs));
-
   // One budget per user, whichever of the user's keys signs.
-  const rate = await hitRateLimit(ctx, `mimecast:principal:${actor.guid}`, config.mimecastRateLimit, config.mimecastRateWindowMs);
+  const rateKey = `mimecast:principal:${actor.guid}`;
+
+  const sentAt = parseMimecastDate(date);
+  const now = ctx.clock.now().getTime();
+  if (sentAt === null || Math.abs(now - sentAt) > config.mimecastDateWindowMs) {
+    // The user is known, so the answer shows its budget; it does not spend it, or anyone replaying an old
+    // captured request could use up the user's budget.
+    const rate = await peekRateLimit(ctx, rateKey, config.mimecastRateLimit, config.mimecastRateWindowMs);
+    return fail(401, sentAt === null ? ERRORS.badDate() : ERRORS.staleDate(config.mimecastDateWindowMs), rate);
+  }
+
+  const rate = await hitRateLimit(ctx, rateKey, config.mimecastRateLimit, config.mimecastRateWindowMs);
+
+  // Refused before its id is claimed: the function did not run, so the client may retry the same request.
+  if (!rate.allowed) return fail(429, ERRORS.rateLimited(rate.resetMs), rate);
 
   // A request dated up to one window ahead stays fresh for two windows, so ids are remembered that long.
-  const firstUse = await claimOnce(ctx, `mimecast:req:${credential.guid}:${requestId.toLowerCase()}`, 2 * config.mimecastDateWindowMs);
+  // The id is hashed: it is the client's string, of any length, and the store indexes the key.
+  const idHash = createHash('sha256').update(requestId.toLowerCase(), 'utf8').digest('hex');
+  const firstUse = await claimOnce(ctx, `mimecast:req:${credential.guid}:${idHash}`, 2 * config.mimecastDateWindowMs);
   if (!firstUse) return fail(401, ERRORS.replayed(), rate);
 
-  if (!rate.allowed) return fail(429, ERRORS.rateLimited(rate.resetMs), rate);
   return { ok: true, actor, rate };
 }

@@ -1,5 +1,5 @@
 import type { ProvisionRequest, ProvisionedAccountChange } from '../../domain/provisioning.js';
-import { parsePythonLiteral } from './python-literal.js';
+import { MAX_DEPTH, parsePythonLiteral } from './python-literal.js';
 import { typeError, type McError } from './envelope.js';
 
 /** A body that could not be read: kept as a value, so authentication still runs first and the handler answers 400. */
@@ -10,8 +10,9 @@ export class UnreadableBody {
 /** JSON first; failing that, a Python literal (what `str(payload)` sends); otherwise unreadable. */
 export function readBody(text: string): unknown {
   if (text.trim() === '') return {};
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (jsonError) {
     try {
       return parsePythonLiteral(text);
@@ -19,6 +20,21 @@ export function readBody(text: string): unknown {
       return new UnreadableBody(`not JSON (${(jsonError as Error).message})`);
     }
   }
+  // JSON.parse takes any depth, but a failed item is echoed back as `key`, and serializing a value nested
+  // tens of thousands deep overflows the stack: the same limit as the Python reader's.
+  return nestedDeeperThan(parsed, MAX_DEPTH) ? new UnreadableBody(`nested more than ${MAX_DEPTH} levels deep`) : parsed;
+}
+
+/** Without recursion, so the check itself cannot overflow. */
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export interface McRequest {
@@ -70,6 +86,10 @@ export function readPageToken(token: string): number | null {
 
 type Decoded<T> = { ok: true; value: T } | { ok: false; errors: McError[] };
 
+/** PostgreSQL text cannot hold U+0000, and no account field has a use for it: refused on every store alike. */
+const hasNul = (s: string) => s.includes('\u0000');
+const nulError = (field: string): McError => ({ code: 'err_validation_invalid_value', message: `${field} must not contain NUL characters`, retryable: false, field });
+
 class ItemReader {
   readonly errors: McError[] = [];
   constructor(private readonly item: Record<string, unknown>) {}
@@ -82,6 +102,10 @@ class ItemReader {
       this.errors.push(typeError(field, 'a string'));
       return undefined;
     }
+    if (hasNul(v)) {
+      this.errors.push(nulError(field));
+      return undefined;
+    }
     return v;
   }
 
@@ -91,6 +115,10 @@ class ItemReader {
     if (v === undefined || v === null) return null;
     if (typeof v !== 'string') {
       this.errors.push(typeError(field, 'a string'));
+      return null;
+    }
+    if (hasNul(v)) {
+      this.errors.push(nulError(field));
       return null;
     }
     return v;
@@ -133,6 +161,10 @@ class ItemReader {
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
       this.errors.push(typeError(field, 'an array of strings'));
+      return undefined;
+    }
+    if ((v as string[]).some(hasNul)) {
+      this.errors.push(nulError(field));
       return undefined;
     }
     return v as string[];

@@ -20,7 +20,8 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   '\n': '',
 };
 
-const MAX_DEPTH = 64;
+/** Deeper bodies are refused: a failed item is echoed back as `key`, and echoing must not overflow the stack. */
+export const MAX_DEPTH = 64;
 
 export function parsePythonLiteral(text: string): unknown {
   let i = 0;

@@ -109,7 +109,9 @@ export async function insert(db: Kysely<DB>, a: Account): Promise<void> {
 }
 
 export async function update(db: Kysely<DB>, a: Account): Promise<void> {
-  await db.updateTable('accounts').set(editableRow(a)).where('guid', '=', a.guid).execute();
+  // user_count is written only by usage.setCount (under the account lock): writing the count read earlier would undo a concurrent change.
+  const { user_count: _count, ...row } = editableRow(a);
+  await db.updateTable('accounts').set(row).where('guid', '=', a.guid).execute();
 }
 
 /**
