@@ -348,6 +348,14 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(body.json().responseStatus.errors.map((e: { fieldName: string }) => e.fieldName), ['Name']);
     });
 
+    it('words a refused TotalUserCount with the property\'s display name, not the domain\'s field name', async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/services', headers: bearer(), payload: { PrimaryDomain: 'count.example', ResellerGuid: fx.resellerA.guid, TotalUserCount: -1 } });
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(res.json().responseStatus.errors, [
+        { errorCode: 'Predicate', fieldName: 'TotalUserCount', message: "'Total User Count' must be a whole number from 0 to 10000000", meta: { PropertyName: 'TotalUserCount' } },
+      ]);
+    });
+
     it('writes XML that XML can hold, whatever the client sent', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/api/services/status.xml?Page=%01%EF%BF%BE', headers: bearer() });
       assert.equal(res.statusCode, 400);
