@@ -74,9 +74,10 @@ export interface UsagePeriod {
 export function usagePeriod(kind: PeriodKind, at: Date): UsagePeriod {
   const day = at.toISOString().slice(0, 10);
   if (kind === 'daily') return { kind, firstDay: day, lastDay: day };
-  const first = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-  const last = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 0));
-  return { kind, firstDay: first.toISOString().slice(0, 10), lastDay: last.toISOString().slice(0, 10) };
+  // setUTCFullYear, not Date.UTC, which reads years 0–99 as 1900–1999.
+  const last = new Date(0);
+  last.setUTCFullYear(at.getUTCFullYear(), at.getUTCMonth() + 1, 0);
+  return { kind, firstDay: `${day.slice(0, 7)}-01`, lastDay: last.toISOString().slice(0, 10) };
 }
 
 export function zeroUsage(): UsageCounters {

@@ -12,6 +12,7 @@ import { scheduledJobs } from '../../src/domain/jobs.js';
 import { startScheduler } from '../../src/scheduler.js';
 import { openStore } from '../../src/store/connect.js';
 import type { DomainContext } from '../../src/domain/context.js';
+import type { KyselyPlugin } from 'kysely';
 import { DomainError, ErrorCode } from '../../src/domain/errors.js';
 import { searchStatusChanges } from '../../src/domain/status-search.js';
 
@@ -110,6 +111,45 @@ for (const kind of STORE_KINDS) {
       const expiries = (await statusHistory(env.ctx, s.guid)).filter((h) => h.newStatus === 'TrialExpired');
       assert.equal(expiries.length, 1);
       assert.equal(await statusOf(s.guid), 'TrialExpired');
+    });
+
+    it('writes nothing from a runner whose list of due services went stale while another runner moved them', async () => {
+      const s = await newService('Stale Co');
+      env.clock.advance(30 * DAY);
+      // Runner B stops right after reading what is due, until runner A has moved it all: the interleaving
+      // the lease normally prevents, made certain, so only the compare-and-set on the status can save it.
+      let reached!: () => void;
+      const readDue = new Promise<void>((r) => (reached = r));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let held = false;
+      const holdFirstRead: KyselyPlugin = {
+        transformQuery: (args) => args.node,
+        async transformResult(args) {
+          if (!held && args.result.rows.length > 0) {
+            held = true;
+            reached();
+            await gate;
+          }
+          return args.result;
+        },
+      };
+      const other = await openStore(env.ts.url, { poolSize: 5 });
+      try {
+        const ctxB: DomainContext = { db: other.db.withPlugin(holdFirstRead), dialect: other.dialect, clock: env.clock, secrets: env.secrets };
+        const runB = applyLifecycle(ctxB);
+        await readDue;
+        const madeA = await applyLifecycle(env.ctx);
+        assert.ok(madeA.some((c) => c.accountGuid === s.guid));
+        release();
+        const madeB = await runB;
+        assert.deepEqual(madeB.filter((c) => c.accountGuid === s.guid), []);
+      } finally {
+        release();
+        await other.close();
+      }
+      const expiries = (await statusHistory(env.ctx, s.guid)).filter((h) => h.newStatus === 'TrialExpired');
+      assert.equal(expiries.length, 1);
     });
 
     it('lets an operator make allowed changes and refuses forbidden ones clearly', async () => {

@@ -40,7 +40,10 @@ export function str(b: Bag, ...names: string[]): string | undefined {
   const r = raw(b, ...names);
   if (!r) return undefined;
   if (typeof r.value === 'object') throw invalidValue(names[0], JSON.stringify(r.value));
-  return String(r.value);
+  const s = String(r.value);
+  // PostgreSQL text cannot hold U+0000: refused here, it would otherwise fail in the store as a 500.
+  if (s.includes('\u0000')) throw invalidValue(names[0], s);
+  return s;
 }
 
 export function guid(b: Bag, name: string): string | undefined {
@@ -87,10 +90,20 @@ export function object(b: Bag, ...names: string[]): Bag | undefined {
 }
 
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date | null {
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const dt = new Date(t);
+  // setUTCFullYear, because Date.UTC reads years 0–99 as 1900–1999 and would refuse 0001-01-01 (DateTime.MinValue).
+  const dt = new Date(0);
+  dt.setUTCFullYear(y, mo - 1, d);
+  dt.setUTCHours(h, mi, s, ms);
   if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
   return dt;
+}
+
+/** .NET's DateTime range, 0001-01-01 to the end of 9999: anything outside does not convert. */
+const DATETIME_MIN = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const DATETIME_MAX = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+function inRange(d: Date | null): Date | null {
+  return d && d.getTime() >= DATETIME_MIN && d.getTime() <= DATETIME_MAX ? d : null;
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -105,6 +118,10 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
  * invariant-culture MM/dd/yyyy [HH:mm[:ss]] and RFC 1123. Anything else is null.
  */
 export function parseDateTime(input: string): Date | null {
+  return inRange(parseAnyDateTime(input));
+}
+
+function parseAnyDateTime(input: string): Date | null {
   const s = input.trim();
   let m = ISO.exec(s);
   if (m) {

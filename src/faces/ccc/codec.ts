@@ -47,6 +47,11 @@ export function encodeJson(dto: Dto): string {
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: true, suppressBooleanAttributes: false });
 
+/** Characters XML 1.0 cannot carry even escaped (controls, U+FFFE/FFFF, lone surrogates) become U+FFFD. */
+function xmlText(s: string): string {
+  return s.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+}
+
 function xmlValue(key: string, value: unknown, listItems: Record<string, string>): unknown {
   if (value === null || value === undefined) return { '@_i:nil': 'true' };
   if (Array.isArray(value)) {
@@ -58,7 +63,7 @@ function xmlValue(key: string, value: unknown, listItems: Record<string, string>
     if (DICTIONARIES.has(key)) {
       return {
         '@_xmlns:d2p1': ARRAYS,
-        'd2p1:KeyValueOfstringstring': entries.map(([k, v]) => ({ 'd2p1:Key': k, 'd2p1:Value': v === null ? '' : String(v) })),
+        'd2p1:KeyValueOfstringstring': entries.map(([k, v]) => ({ 'd2p1:Key': xmlText(k), 'd2p1:Value': v === null ? '' : xmlText(String(v)) })),
       };
     }
     // DataContractSerializer writes a plain type's members in ordinal order of their names.
@@ -69,7 +74,7 @@ function xmlValue(key: string, value: unknown, listItems: Record<string, string>
     }
     return out;
   }
-  return String(value);
+  return xmlText(String(value));
 }
 
 export function encodeXml(dto: Dto): string {

@@ -74,7 +74,8 @@ export function responseError(f: FieldError, valueOf: (field: string) => unknown
     case 'whitespace':
       return { errorCode: 'Predicate', fieldName: prop, message: `'${display}' cannot begin or end with a space.`, meta: { PropertyName: prop } };
     default:
-      return { errorCode: 'Predicate', fieldName: prop, message: f.message, meta: { PropertyName: prop } };
+      // The domain's message names its own field (userCount); a CCC client knows the property's display name.
+      return { errorCode: 'Predicate', fieldName: prop, message: f.message.replace(new RegExp(`\\b${f.field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`), `'${display}'`), meta: { PropertyName: prop } };
   }
 }
 

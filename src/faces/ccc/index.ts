@@ -446,10 +446,14 @@ export default async function cccFace(app: FastifyInstance): Promise<void> {
   for (const [prefix, defs] of Object.entries(routes(app))) {
     await app.register(
       async (scope) => {
-        scope.setNotFoundHandler((request, reply) => {
+        const notFound = (request: FastifyRequest, reply: FastifyReply) => {
           const path = request.url.split('?')[0];
           return sendError(request, reply, 404, { errorCode: 'NotFound', message: `Handler for Request not found: ${request.method} ${path}`, errors: [] });
-        });
+        };
+        scope.setNotFoundHandler(notFound);
+        // The not-found handler only covers `prefix` and `prefix/…`; a prefix that is itself a route also
+        // owns its unknown suffixes (/api/ping.json.json, /api/services.txt), which would reach the app's 404.
+        if (defs.some((d) => d.path === '')) scope.route({ method: [...ALL_METHODS, 'OPTIONS'], url: '.*', handler: notFound });
         for (const def of defs) {
           const defined = Object.keys(def.ops) as Method[];
           const others = ALL_METHODS.filter((m) => !defined.includes(m as Method));
