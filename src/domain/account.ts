@@ -147,6 +147,10 @@ export function validateAccountFields(input: AccountFields & { name?: string | n
     if (v != null && f !== 'name' && f !== 'referenceNumber' && [...String(v)].length > FIELD_MAX) {
       problems.push({ field: f, problem: 'too_long', message: `${f} too long: ${FIELD_MAX} characters or fewer` });
     }
+    // PostgreSQL text cannot hold U+0000 (SQLite would store it): refuse it the same way on both stores.
+    if (v != null && String(v).includes('\u0000')) {
+      problems.push({ field: f, problem: 'invalid', message: `${f} cannot contain NUL characters` });
+    }
   }
   if (input.userCount !== undefined && (!Number.isInteger(input.userCount) || input.userCount < 0 || input.userCount > 10_000_000)) {
     problems.push({ field: 'userCount', problem: 'invalid', message: 'userCount must be a whole number from 0 to 10000000' });
@@ -330,6 +334,8 @@ export async function applyUpdate(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
  */
 export async function deleteAccount(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
   await inTransaction(ctx, async (trx) => {
+    // Locked like a parent during creation, so a child cannot appear below an account being deleted.
+    await lockAccount(trx, ctx.dialect, guid);
     const account = await visibleAccount(trx, actor, guid);
     authorize(actor, 'account.delete', account);
     if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot delete itself');
@@ -417,6 +423,7 @@ export async function accountProducts(ctx: DomainContext, guid: string) {
 export async function createAccountIn(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, input: NewAccount): Promise<Account> {
   const problems = validateAccountFields(input, 'create');
   if (problems.length) throw validationError(problems);
+  await lockAccount(trx, ctx.dialect, input.parentGuid);
   const parent = await accountsRepo.findByGuid(trx, input.parentGuid);
   if (!parent || parent.deletedAt) throw notFound('account', 'Parent account not found');
   authorize(actor, 'account.create', parent);

@@ -16,7 +16,8 @@ export interface Product {
 
 export function validateProduct(p: Product): void {
   const problems = [];
-  if (!Number.isInteger(p.id) || p.id <= 0) problems.push({ field: 'id', problem: 'invalid' as const, message: 'product id must be a positive whole number' });
+  // The catalog's id column is a 32-bit integer on both stores.
+  if (!Number.isInteger(p.id) || p.id <= 0 || p.id > 2_147_483_647) problems.push({ field: 'id', problem: 'invalid' as const, message: 'product id must be a whole number from 1 to 2147483647' });
   if (!p.name?.trim()) problems.push({ field: 'name', problem: 'blank' as const, message: 'product name cannot be empty' });
   if (!/^\d+(\.\d{1,4})?$/.test(p.monthlyRate)) problems.push({ field: 'monthlyRate', problem: 'invalid' as const, message: 'monthly rate must be a decimal like 7.00' });
   if (problems.length) throw validationError(problems);

@@ -36,6 +36,12 @@ describe('account field validation', () => {
     assert.deepEqual(msg({ name: 'A', referenceNumber: '1'.repeat(20) }), []);
     assert.deepEqual(msg({ name: 'A', referenceNumber: '1'.repeat(21) }), ['Reference number too long: 20 characters or fewer']);
   });
+  it('refuses U+0000 in any field (PostgreSQL cannot store it)', () => {
+    assert.deepEqual(validateAccountFields({ name: 'A', city: 'Aus\u0000tin' }, 'create'), [
+      { field: 'city', problem: 'invalid', message: 'city cannot contain NUL characters' },
+    ]);
+    assert.equal(validateAccountFields({ name: 'A\u0000' }, 'update')[0]?.field, 'name');
+  });
   it('checks e-mail fields and user counts', () => {
     assert.equal(validateAccountFields({ name: 'A', email: 'not-an-email' }, 'create')[0]?.problem, 'invalid_email');
     assert.equal(validateAccountFields({ name: 'A', userCount: -1 }, 'create')[0]?.field, 'userCount');
@@ -152,6 +158,19 @@ for (const kind of STORE_KINDS) {
       assert.equal(history[1].changedByEmail, 'admin@reseller-a.example');
       const page = await listAccounts(env.ctx, fx.resellerAdminA.actor, { childrenOf: fx.resellerA.guid, contains: 'doom', limit: 50, offset: 0 });
       assert.equal(page.total, 0);
+    });
+
+    it('never leaves a live account below a deleted one when a delete and a creation race', async () => {
+      const system = systemActor('test');
+      for (let round = 0; round < 8; round++) {
+        const parent = await createAccount(env.ctx, system, { parentGuid: fx.partner.guid, kind: 'reseller', name: `Racing Reseller ${round}` });
+        const [deleted, created] = await Promise.allSettled([
+          deleteAccount(env.ctx, system, parent.guid),
+          createAccount(env.ctx, system, { parentGuid: parent.guid, kind: 'customer', name: `Racing Child ${round}` }),
+        ]);
+        // One of them must lose: either the delete sees the child, or the creation sees no parent.
+        assert.ok(!(deleted.status === 'fulfilled' && created.status === 'fulfilled'), `round ${round}: both won`);
+      }
     });
 
     it('refuses an invalid account without writing anything', async () => {
