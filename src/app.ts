@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import { XMLParser } from 'fast-xml-parser';
 import type { Store } from './store/connect.js';
@@ -10,6 +10,7 @@ import type { DomainContext } from './domain/context.js';
 import { DomainError, ErrorCode } from './domain/errors.js';
 import type { Config } from './config.js';
 import { faces } from './faces/index.js';
+import { responderFor, type ScopeResponder } from './http/framework-errors.js';
 
 export interface AppDeps {
   store: Store;
@@ -58,6 +59,7 @@ const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, 
 
 /** Builds the HTTP app without listening: tests use app.inject(); server.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const responders: ScopeResponder[] = [];
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     bodyLimit: config.bodyLimit,
@@ -66,10 +68,17 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
     // Rackspace and CCC paths are matched as the vendors do: case-sensitive except where a face says otherwise.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true },
     return503OnClosing: true,
+    // Bad percent-encoding and over-long path parameters are answered by the face that owns the URL.
+    frameworkErrors: (error, request, reply) => {
+      const respond = responderFor(responders, request.url);
+      if (respond) return respond(error, request, reply);
+      return defaultErrorHandler(error, request, reply);
+    },
     forceCloseConnections: 'idle',
   });
 
   app.decorate('config', config);
+  app.decorate('frameworkErrorResponders', responders);
   app.decorate('domain', { db: deps.store.db, dialect: deps.store.dialect, clock: deps.clock, secrets: deps.secrets });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -112,7 +121,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
 }
 
 /** The fallback error shape, for routes outside any face. Faces install their own vendor-shaped handlers. */
-export function defaultErrorHandler(this: FastifyInstance, error: FastifyError, request: any, reply: any) {
+export function defaultErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { status, message } = describeError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   reply.code(status).send({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', message, statusCode: status });

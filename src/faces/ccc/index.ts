@@ -3,7 +3,7 @@
  * /api/services, /api/resellers, /api/partners, /api/ping and /api/public — each with its own
  * not-found handling, so other faces can share /api.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/principal.js';
 import type { Account } from '../../domain/account.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
@@ -25,6 +25,7 @@ import { bag, date, guid, int, merge, object, oneOf, str, type Bag } from './bin
 import { CccError, invalidValue, responseError, toResponseStatus, validationFailed } from './errors.js';
 import { authenticate, cccState, sendDto, sendError } from './http.js';
 import { publicServiceDto, resellerDto, serviceDto, serviceUsageDto, statusChangeDto } from './dto.js';
+import { setScopeErrorHandler } from '../../http/framework-errors.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 /** Larger PageSize values are served as this many per page (the response's pageSize says so). */
@@ -438,11 +439,12 @@ function variants(path: string): string[] {
 }
 
 export default async function cccFace(app: FastifyInstance): Promise<void> {
-  app.setErrorHandler((error, request, reply) => {
+  const onError = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, responseStatus } = toResponseStatus(error);
     if (status >= 500) request.log.error({ err: error }, 'CCC request failed');
     return sendError(request, reply, status, responseStatus);
-  });
+  };
+  app.setErrorHandler(onError);
   for (const [prefix, defs] of Object.entries(routes(app))) {
     await app.register(
       async (scope) => {
@@ -451,6 +453,7 @@ export default async function cccFace(app: FastifyInstance): Promise<void> {
           return sendError(request, reply, 404, { errorCode: 'NotFound', message: `Handler for Request not found: ${request.method} ${path}`, errors: [] });
         };
         scope.setNotFoundHandler(notFound);
+        setScopeErrorHandler(scope, onError);
         // The not-found handler only covers `prefix` and `prefix/…`; a prefix that is itself a route also
         // owns its unknown suffixes (/api/ping.json.json, /api/services.txt), which would reach the app's 404.
         if (defs.some((d) => d.path === '')) scope.route({ method: [...ALL_METHODS, 'OPTIONS'], url: '.*', handler: notFound });

@@ -16,6 +16,7 @@ import { authenticate } from './auth.js';
 import { envelope, ERRORS, itemErrors, requestFailure, type McEnvelope, type McError, type McFail } from './envelope.js';
 import { decodeCreate, decodeUpdate, pageToken, readBody, readPageToken, readRequest, type McRequest } from './decode.js';
 import { accountView, packageView, provisionedAccountView, supportView } from './views.js';
+import { setScopeErrorHandler } from '../../http/framework-errors.js';
 
 /**
  * The Mimecast API 1.0 face: account and provisioning endpoints under /api/account/ and
@@ -48,7 +49,7 @@ function mimecastScope(routes: Record<string, Handler>): FastifyPluginAsync {
       send(reply, requestFailure(404, ERRORS.notFound(request.url.split('?')[0])));
     });
 
-    scope.setErrorHandler((error: FastifyError, request, reply) => {
+    setScopeErrorHandler(scope, (error: FastifyError, request, reply) => {
       const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err: error }, 'mimecast request failed');

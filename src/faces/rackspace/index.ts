@@ -6,6 +6,7 @@ import { hashMatches, parseSignatureHeader, timestampFresh } from './signature.j
 import { badRequest, EXCEEDED_LIMITS, RackspaceFault, sendFault, toV0Fault, unauthorized } from './faults.js';
 import { registerCustomerRoutes, type Version } from './customers.js';
 import { v2Context } from './v2.js';
+import { setScopeErrorHandler } from '../../http/framework-errors.js';
 
 /**
  * Checks X-Api-Signature and names the principal. Every failure looks the same to the client (403,
@@ -67,7 +68,7 @@ function versionContext(version: Version, base: string, publicPrefix: string): F
       await authenticate(request);
       await throttle(request);
     });
-    app.setErrorHandler((error, request, reply: FastifyReply) => sendFault(request, reply, error, version === 'v0' ? { map: toV0Fault } : {}));
+    setScopeErrorHandler(app, (error, request, reply: FastifyReply) => sendFault(request, reply, error, version === 'v0' ? { map: toV0Fault } : {}));
     app.setNotFoundHandler((request, reply) => sendFault(request, reply, new RackspaceFault(404, 'itemNotFoundFault', 'Make sure the URL is correct.')));
     registerCustomerRoutes(app, version, base, publicPrefix);
   };

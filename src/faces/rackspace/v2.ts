@@ -8,6 +8,7 @@ import { INVOICE_CSV_CONTENT_TYPE, invoiceCsvStream } from '../../billing-csv/in
 import { CONTENT_TYPE } from './codec.js';
 import { RackspaceFault, sendFault, toFault, unauthorized } from './faults.js';
 import { hasNul, queryValue } from './input.js';
+import { setScopeErrorHandler } from '../../http/framework-errors.js';
 
 /**
  * Rackspace v2 (seed 002, "v2 - Current"): company contacts and invoices. v2 is a JSON API: every answer is
@@ -227,7 +228,7 @@ export function v2Context(guard: (request: FastifyRequest) => Promise<void>): Fa
   return async (app) => {
     installRawBodyParser(app);
     app.addHook('onRequest', guard);
-    app.setErrorHandler((error, request, reply) => sendV2Fault(request, reply, error));
+    setScopeErrorHandler(app, (error, request, reply) => sendV2Fault(request, reply, error));
     app.setNotFoundHandler((request, reply) => sendV2Fault(request, reply, notFoundFault()));
     registerV2Routes(app);
   };

@@ -1,0 +1,37 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Errors the router raises before any route or face runs — a path with broken percent-encoding, a path
+ * parameter over the router's length limit — would otherwise get Fastify's own body. Each face registers the
+ * error handler of each of its URL prefixes here, and the app sends those errors to the face owning the URL.
+ */
+export type ErrorResponder = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown;
+
+export interface ScopeResponder {
+  prefix: string;
+  respond: ErrorResponder;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    frameworkErrorResponders: ScopeResponder[];
+  }
+}
+
+/** Sets a scope's error handler and lets it answer the router's errors for URLs under the scope's prefix. */
+export function setScopeErrorHandler(scope: FastifyInstance, respond: ErrorResponder): void {
+  scope.setErrorHandler(respond);
+  scope.frameworkErrorResponders.push({ prefix: scope.prefix, respond });
+}
+
+/** The responder of the longest registered prefix that the URL lies under (`/v1` owns `/v1/…`, `/v1.json`, `/v1?x`). */
+export function responderFor(responders: ScopeResponder[], url: string): ErrorResponder | undefined {
+  let best: ScopeResponder | undefined;
+  for (const r of responders) {
+    if (!r.prefix || !url.startsWith(r.prefix)) continue;
+    const next = url.charAt(r.prefix.length);
+    if (next !== '' && next !== '/' && next !== '.' && next !== '?') continue;
+    if (!best || r.prefix.length > best.prefix.length) best = r;
+  }
+  return best?.respond;
+}
