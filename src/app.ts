@@ -65,8 +65,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // Rackspace and CCC paths are matched as the vendors do: case-sensitive except where a face says otherwise.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true },
+    // Paths match without regard to case, as ServiceStack (CCC) routes do; the Mimecast signature still covers the path as sent.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
     return503OnClosing: true,
     // Bad percent-encoding and over-long path parameters are answered by the face that owns the URL.
     frameworkErrors: (error, request, reply) => {
