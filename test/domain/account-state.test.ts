@@ -1,8 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import type { TestEnv } from '../helpers/context.js';
+import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import { createAccount, findAccountUnscoped } from '../../src/domain/account.js';
 import { disableAccount, enableAccount, STATE_CHANGE_WINDOW_MS } from '../../src/domain/account-state.js';
 import { changeStatus, statusHistory } from '../../src/domain/status.js';
@@ -13,11 +13,7 @@ for (const kind of STORE_KINDS) {
   describe(`account enable/disable on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
     const status = async (guid: string) => (await findAccountUnscoped(env.ctx, { guid }))!.status;
 
     it('disabling a reseller suspends its running customers in one operation; enabling restores exactly those', async () => {

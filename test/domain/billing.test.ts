@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
 import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import { buildFixture, withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import { createAccount, deleteAccount, updateAccount, type Account, type NewAccount } from '../../src/domain/account.js';
 import { systemActor } from '../../src/domain/principal.js';
 import { changeStatus, type ServiceStatus } from '../../src/domain/status.js';
@@ -249,11 +249,7 @@ for (const kind of STORE_KINDS) {
   describe(`interrupted billing run on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it('leaves no partial invoice behind, and a re-run completes it', async () => {
       // A catalog entry whose rate cannot be read (written behind the domain's back) makes the second
@@ -288,11 +284,7 @@ for (const kind of STORE_KINDS) {
   describe(`user counts on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it('loses no concurrent adjustment and records each one', async () => {
       const start = (await accountsRepo.findByGuid(env.ctx.db, fx.a2.guid))!.userCount;

@@ -1,8 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import type { TestEnv } from '../helpers/context.js';
+import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import { issueCredential, lookupApiKey, lookupByPublicId, openAppKey, openSecret, revokeCredential, isRegisteredAppId } from '../../src/domain/credential.js';
 import { SecretBox, safeEqual, hashSecret } from '../../src/domain/secrets.js';
 import { systemActor } from '../../src/domain/principal.js';
@@ -32,11 +32,7 @@ for (const kind of STORE_KINDS) {
   describe(`credentials on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it('finds a Rackspace or Mimecast credential by its public id and opens its secrets', async () => {
       const r = await lookupByPublicId(env.ctx, 'rackspace', fx.resellerAdminA.rackspace.userKey);

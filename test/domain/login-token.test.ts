@@ -1,8 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import type { TestEnv } from '../helpers/context.js';
+import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import { createLoginToken, redeemLoginToken, LOGIN_TOKEN_TTL_MS, validateLoginTokenRequest, virtualUserName } from '../../src/domain/login-token.js';
 import { deleteAccount, createAccount } from '../../src/domain/account.js';
 import { systemActor } from '../../src/domain/principal.js';
@@ -26,11 +26,7 @@ for (const kind of STORE_KINDS) {
   describe(`login tokens on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it('redeems once; a second redemption is refused', async () => {
       const issued = await createLoginToken(env.ctx, fx.resellerAdminA.actor, fx.a1.guid, { userName: 'once', virtualUser: true });

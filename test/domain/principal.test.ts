@@ -1,10 +1,10 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { authorize, hasAction, sees, systemActor, ROLE_ACTIONS, createPrincipal, listPrincipals, type Actor, type Role, type Action } from '../../src/domain/principal.js';
 import { DomainError, ErrorCode } from '../../src/domain/errors.js';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import type { TestEnv } from '../helpers/context.js';
+import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 
 const actor = (roles: Role[], accountPath = '/p/r/'): Actor => ({ guid: 'g', email: 'e@x.example', name: 'n', accountGuid: 'r', accountPath, roles });
 
@@ -41,11 +41,7 @@ for (const kind of STORE_KINDS) {
   describe(`principals on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it('validates new principals', async () => {
       await assert.rejects(

@@ -1,9 +1,9 @@
 import { userCountAt, userCountChanges } from '../../src/domain/usage.js';
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import type { TestEnv } from '../helpers/context.js';
+import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import {
   changeProvisionedAccount,
   provisionAccount,
@@ -21,11 +21,7 @@ for (const kind of STORE_KINDS) {
   describe(`provisioning on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it("offers the partner's own products, and only to the provisioning role", async () => {
       assert.deepEqual((await provisionableProducts(env.ctx, fx.provisioning.actor)).map((p) => p.id), [1039, 1050, 1053]);

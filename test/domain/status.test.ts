@@ -1,8 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestEnv, type TestEnv } from '../helpers/context.js';
-import { buildFixture, type Fixture } from '../helpers/fixture.js';
+import type { TestEnv } from '../helpers/context.js';
+import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import { changeStatus, statusHistory, canTransition, SERVICE_STATUSES, TRANSITIONS, ancestry } from '../../src/domain/status.js';
 import { createAccount, findAccountUnscoped } from '../../src/domain/account.js';
 import { systemActor } from '../../src/domain/principal.js';
@@ -33,11 +33,7 @@ for (const kind of STORE_KINDS) {
   describe(`status changes on ${kind}`, storeSuiteOptions(kind), () => {
     let env: TestEnv;
     let fx: Fixture;
-    before(async () => {
-      env = await makeTestEnv(kind);
-      fx = await buildFixture(env.ctx);
-    });
-    after(async () => env?.close());
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
 
     it('records the initial status of every new account', async () => {
       const history = await statusHistory(env.ctx, fx.a1.guid);

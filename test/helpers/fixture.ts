@@ -1,4 +1,7 @@
+import { before, after } from 'node:test';
 import type { DomainContext } from '../../src/domain/context.js';
+import { makeTestEnv, type TestEnv } from './context.js';
+import type { StoreKind } from './stores.js';
 import { createAccount, createPartner, type Account, type NewAccount } from '../../src/domain/account.js';
 import { createPrincipal, systemActor, type Actor, type Principal, type Role, actorFor } from '../../src/domain/principal.js';
 import { issueCredential, type IssuedSecrets } from '../../src/domain/credential.js';
@@ -93,4 +96,17 @@ export async function buildFixture(ctx: DomainContext): Promise<Fixture> {
     resellerAdminB: await person(resellerB, 'admin@reseller-b.example', 'reseller_admin'),
     customerAdminA1: await person(a1, 'admin@a1.example', 'customer_admin'),
   };
+}
+
+/**
+ * Registers the suite's hooks: before it, a fresh store on `kind` with the fixture tree (handed to `use`);
+ * after it, the store closed and removed.
+ */
+export function withFixtureEnv(kind: StoreKind, use: (env: TestEnv, fx: Fixture) => void): void {
+  let env: TestEnv | undefined;
+  before(async () => {
+    env = await makeTestEnv(kind);
+    use(env, await buildFixture(env.ctx));
+  });
+  after(async () => env?.close());
 }
