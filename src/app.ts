@@ -11,6 +11,7 @@ import { DomainError, ErrorCode } from './domain/errors.js';
 import type { Config } from './config.js';
 import { faces } from './faces/index.js';
 import { responderFor, type ScopeResponder } from './http/framework-errors.js';
+import { prepareFaces } from './http/route.js';
 
 export interface AppDeps {
   store: Store;
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
 
   app.decorate('config', config);
   app.decorate('frameworkErrorResponders', responders);
+  prepareFaces(app);
   app.decorate('domain', { db: deps.store.db, dialect: deps.store.dialect, clock: deps.clock, secrets: deps.secrets });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type TableMetadata } from 'kysely';
 import type { DB } from './schema.js';
 import { PartnerhubMigrations, type Dialect } from './migrations/index.js';
+import { tallyLog } from './tally.js';
 
 export type { Dialect } from './migrations/index.js';
 
@@ -116,7 +117,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
       types: pgTypes as any,
       options: schema ? `-c search_path=${schema}` : undefined,
     });
-    db = new Kysely<DB>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+    db = new Kysely<DB>({ dialect: new CurrentSchemaPostgresDialect({ pool }), log: tallyLog });
     description = maskPassword(target) + (schema ? ` (schema ${schema})` : '');
     try {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
@@ -143,7 +144,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     } catch (e) {
       throw new StoreConfigError(`cannot open SQLite database ${target}: ${(e as Error).message}`);
     }
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log: tallyLog });
     description = target === ':memory:' ? 'SQLite in memory' : `SQLite ${resolve(target)}`;
   }
   const store: Store = { db, dialect, schema: currentSchema, description, close: () => db.destroy() };

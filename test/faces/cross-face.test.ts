@@ -5,7 +5,8 @@ import { makeTestApp, type TestApp } from '../helpers/context.js';
 import { buildFixture, type Fixture, type FixturePrincipal } from '../helpers/fixture.js';
 import { call as rackspace } from './rackspace/helpers.js';
 import { clientFor as mimecastClient } from './mimecast/helpers.js';
-import { CccClient, type Transport } from '../../src/client/ccc.js';
+import type { CccClient } from '../../src/client/ccc.js';
+import { cccClient } from '../helpers/ccc.js';
 import { findAccountUnscoped } from '../../src/domain/account.js';
 import { changeStatus } from '../../src/domain/status.js';
 import { systemActor } from '../../src/domain/principal.js';
@@ -14,13 +15,7 @@ import { runBilling, listInvoices, invoiceLineItems, type InvoiceLine } from '..
 /** One domain, three faces: what one face does, the other two see. */
 
 function ccc(t: TestApp, who: FixturePrincipal): CccClient {
-  const transport: Transport = async (req) => {
-    const res = await t.app.inject({ method: req.method as any, url: new URL(req.url).pathname + new URL(req.url).search, headers: req.headers, payload: req.body });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-    return { status: res.statusCode, headers, body: res.body };
-  };
-  return new CccClient({ baseUrl: 'http://partnerhub.test', apiKey: who.ccc.apiKey, transport });
+  return cccClient(t.app, who.ccc.apiKey);
 }
 
 for (const kind of STORE_KINDS) {

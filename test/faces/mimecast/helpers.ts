@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { injectRequest } from '../../helpers/transport.js';
 import { MimecastClient, type MimecastCredentials, type MimecastTransport } from '../../../src/client/mimecast.js';
 import type { ManualClock } from '../../../src/domain/clock.js';
 
 /** Sends the client's requests through app.inject(), so face tests need no listening server. */
 export function injectTransport(app: FastifyInstance): MimecastTransport {
   return async (req) => {
-    const res = await app.inject({ method: req.method, url: new URL(req.url).pathname, headers: req.headers, payload: req.body });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = String(v);
-    return { status: res.statusCode, headers, text: res.body };
+    const res = await injectRequest(app, { ...req, url: new URL(req.url).pathname });
+    return { status: res.status, headers: res.headers, text: res.body };
   };
 }
 

@@ -1,17 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
+import { injectRequest } from '../../helpers/transport.js';
 import { callRackspace, type CallOptions, type RackspaceResponse, type RackspaceTransport, type TimestampZone } from '../../../src/client/rackspace.js';
 import type { TestApp } from '../../helpers/context.js';
 import type { FixturePrincipal } from '../../helpers/fixture.js';
 
 /** A transport that calls the app in-process. */
 export function injectTransport(app: FastifyInstance): RackspaceTransport {
-  return async (req) => {
-    const res = await app.inject({ method: req.method as any, url: req.url, headers: req.headers, payload: req.body });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
-    return { status: res.statusCode, headers, body: res.body };
-  };
+  return (req) => injectRequest(app, req);
 }
 
 export interface SignedCall extends CallOptions {

@@ -1,0 +1,170 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { DomainContext } from '../domain/context.js';
+import { setScopeErrorHandler, type ErrorResponder } from './framework-errors.js';
+
+/**
+ * The one way every face declares a route. A route names its method and path, its TypeBox schemas
+ * (Fastify validates requests and serializes responses with them, and the OpenAPI document is generated
+ * from them), whether it needs the face's authentication, and a handler that calls the domain. A face
+ * supplies three things of its own, each in one place: its authentication, its codec and its error map.
+ */
+
+export type FaceName = 'rackspace' | 'mimecast' | 'ccc' | 'panel';
+
+export interface RouteSchema {
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+  headers?: TSchema;
+  /** Response schemas by status; JSON responses are serialized from them. */
+  response?: Record<number | string, TSchema>;
+}
+
+type In<S extends RouteSchema, K extends keyof RouteSchema> = S[K] extends TSchema ? Static<S[K]> : unknown;
+
+/** What a handler gets: the request and reply, the authenticated actor, the validated inputs and the domain. */
+export interface Call<A, S extends RouteSchema = RouteSchema> {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  actor: A;
+  params: In<S, 'params'>;
+  query: In<S, 'querystring'>;
+  body: In<S, 'body'>;
+  domain: DomainContext;
+}
+
+export interface Route<A, S extends RouteSchema = RouteSchema> {
+  method: HTTPMethods | HTTPMethods[];
+  /** The path inside the face scope's prefix; several paths serve the same operation. */
+  url: string | string[];
+  /** A stable name for the operation: the vendor's operation name where it has one. */
+  operationId: string;
+  summary?: string;
+  schema?: S;
+  /** false: the face's authentication does not run (public routes). Default true. */
+  auth?: boolean;
+  /** Face-specific facts about the route (a response DTO's name, an API version …), read by its codec and error map. */
+  config?: Record<string, unknown>;
+  handler(call: Call<A, S>): unknown;
+}
+
+/** Declares a route; the identity function, so the schema types flow into the handler. */
+export function route<A, S extends RouteSchema>(r: Route<A, S>): Route<A, any> {
+  return r as Route<A, any>;
+}
+
+export interface FaceDefinition<A> {
+  name: FaceName;
+  /**
+   * Names the caller, or throws the face's own error. Runs as one hook for every route of the face (and,
+   * unless `authenticateUnknownRoutes` is false, for unknown URLs under its prefixes too).
+   */
+  authenticate?(request: FastifyRequest): Promise<A>;
+  /** The hook the authentication runs in (default onRequest: before the body is read). */
+  authenticateAt?: 'onRequest' | 'preValidation' | 'preHandler';
+  authenticateUnknownRoutes?: boolean;
+  /** The face's one error map: domain errors, schema failures and framework errors to the vendor's shape. */
+  errors: ErrorResponder;
+  /** Content-type parsers, body and key normalisation, serializers: everything about the face's formats. */
+  codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
+  /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
+  notFound?(request: FastifyRequest, reply: FastifyReply): unknown;
+}
+
+export interface FaceScope<A> {
+  prefix: string;
+  routes: Route<A, any>[];
+  /** Merged into every route's config in this scope (for example the API version a prefix serves). */
+  config?: Record<string, unknown>;
+}
+
+/** A route as registered, for the OpenAPI document and for tests that must cover every route. */
+export interface RegisteredRoute {
+  face: FaceName;
+  method: HTTPMethods;
+  url: string;
+  operationId: string;
+  auth: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The caller the face's authentication named (typed by the face through Call). */
+    actor: unknown;
+  }
+  interface FastifyInstance {
+    faceRoutes: RegisteredRoute[];
+  }
+  interface FastifyContextConfig {
+    face?: FaceName;
+    operationId?: string;
+    auth?: boolean;
+    [key: string]: unknown;
+  }
+}
+
+export class NotFoundRoute extends Error {
+  readonly statusCode = 404;
+  readonly code = 'FST_ERR_NOT_FOUND';
+  constructor(readonly url: string) {
+    super(`Route ${url} not found`);
+  }
+}
+
+/** The app-level decorations the faces rely on; called once by buildApp. */
+export function prepareFaces(app: FastifyInstance): void {
+  app.decorateRequest('actor', null);
+  app.decorate('faceRoutes', []);
+}
+
+/** Mounts a face: one encapsulated Fastify context per prefix, each with the face's auth, codec and error map. */
+export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): FastifyPluginAsync {
+  return async (app) => {
+    for (const s of scopes) {
+      await app.register(
+        async (scope) => {
+          const scopeConfig = s.config ?? {};
+          face.codec?.(scope, scopeConfig);
+          setScopeErrorHandler(scope, face.errors);
+          scope.setNotFoundHandler((request, reply) =>
+            face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply),
+          );
+          if (face.authenticate) {
+            const authenticate = face.authenticate;
+            scope.addHook(face.authenticateAt ?? 'onRequest', async (request) => {
+              if (request.is404 ? face.authenticateUnknownRoutes === false : request.routeOptions.config.auth === false) return;
+              request.actor = await authenticate(request);
+            });
+          }
+          for (const r of s.routes) registerRoute(scope, face.name, r, scopeConfig);
+        },
+        { prefix: s.prefix },
+      );
+    }
+  };
+}
+
+function registerRoute<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A, any>, scopeConfig: Record<string, unknown>): void {
+  const auth = r.auth !== false;
+  const methods = Array.isArray(r.method) ? r.method : [r.method];
+  for (const url of Array.isArray(r.url) ? r.url : [r.url]) {
+    for (const method of methods) scope.faceRoutes.push({ face: faceName, method, url: scope.prefix + url, operationId: r.operationId, auth });
+    scope.route({
+      method: r.method,
+      url,
+      schema: { ...r.schema, operationId: r.operationId, summary: r.summary, tags: [faceName] } as any,
+      config: { ...scopeConfig, ...r.config, face: faceName, operationId: r.operationId, auth },
+      handler: (request, reply) =>
+        r.handler({
+          request,
+          reply,
+          actor: request.actor as A,
+          params: request.params as any,
+          query: request.query as any,
+          body: request.body as any,
+          domain: request.server.domain,
+        }),
+    });
+  }
+}
