@@ -160,13 +160,8 @@ export async function createPrincipal(ctx: DomainContext, actor: Actor, input: N
 }
 
 export async function listPrincipals(ctx: DomainContext, actor: Actor, accountGuid?: string): Promise<Principal[]> {
-  const all = await principalsRepo.list(ctx.db, accountGuid);
-  const out: Principal[] = [];
-  for (const p of all) {
-    const account = await accountsRepo.findByGuid(ctx.db, p.accountGuid);
-    if (account && sees(actor, account)) out.push(p);
-  }
-  return out;
+  const rows = await principalsRepo.listWithAccount(ctx.db, accountGuid);
+  return rows.filter((r) => r.account !== null && sees(actor, r.account)).map((r) => r.principal);
 }
 
 export async function getPrincipal(ctx: DomainContext, guid: string): Promise<Principal | null> {
@@ -175,10 +170,14 @@ export async function getPrincipal(ctx: DomainContext, guid: string): Promise<Pr
 
 /** The actor a principal acts as; null when the principal or its account is gone or disabled. */
 export async function actorFor(ctx: DomainContext, principalGuid: string): Promise<Actor | null> {
-  const p = await principalsRepo.findByGuid(ctx.db, principalGuid);
-  if (!p || p.disabledAt) return null;
-  const account = await accountsRepo.findByGuid(ctx.db, p.accountGuid);
-  if (!account || account.deletedAt) return null;
+  return actorOf(await principalsRepo.findWithAccount(ctx.db, principalGuid));
+}
+
+/** The actor of a principal read together with its account; null when either is gone or disabled. */
+export function actorOf(row: principalsRepo.PrincipalWithAccount | null): Actor | null {
+  if (!row) return null;
+  const { principal: p, account } = row;
+  if (p.disabledAt || !account || account.deletedAt) return null;
   return { guid: p.guid, email: p.email, name: p.name, accountGuid: account.guid, accountPath: account.path, roles: p.roles };
 }
 
