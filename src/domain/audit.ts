@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
-import type { DomainContext } from './context.js';
+import { assertTransaction, type DomainContext } from './context.js';
 import type { Actor } from './principal.js';
 import { newGuid } from './ids.js';
 import * as auditRepo from '../store/repositories/audit.js';
@@ -30,6 +30,7 @@ export interface AuditInput {
 
 /** Records one mutation, inside the transaction that makes it. */
 export async function recordAudit(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, input: AuditInput): Promise<void> {
+  assertTransaction(trx);
   await auditRepo.insert(trx, {
     guid: newGuid(),
     at: ctx.clock.now().toISOString(),

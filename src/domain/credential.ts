@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { DomainError, ErrorCode, notFound } from './errors.js';
 import { newGuid, randomToken } from './ids.js';
 import { hashSecret } from './secrets.js';
@@ -81,6 +81,7 @@ export async function issueCredential(
     revokedAt: null,
   };
   await inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const account = await accountsRepo.findByGuid(trx, principal.accountGuid);
     if (!account) throw notFound('account', 'Account not found');
     if (actor.guid !== principalGuid) authorize(actor, 'principal.manage', account);
@@ -99,6 +100,7 @@ export async function issueCredential(
 
 export async function revokeCredential(ctx: DomainContext, actor: Actor, credentialGuid: string): Promise<void> {
   await inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const credential = await credentialsRepo.findByGuid(trx, credentialGuid);
     if (!credential) throw notFound('credential', 'Credential not found');
     const principal = await principalsRepo.findByGuid(trx, credential.principalGuid);

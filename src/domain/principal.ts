@@ -1,5 +1,5 @@
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { DomainError, ErrorCode, forbidden, notFound, validationError, type FieldError } from './errors.js';
 import { newGuid } from './ids.js';
 import * as principalsRepo from '../store/repositories/principals.js';
@@ -131,6 +131,7 @@ export async function createPrincipal(ctx: DomainContext, actor: Actor, input: N
   }
   if (problems.length) throw validationError(problems);
   return inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const account = await accountsRepo.findByGuid(trx, input.accountGuid);
     if (!account || account.deletedAt) throw notFound('account', 'Account not found');
     authorize(actor, 'principal.manage', account);

@@ -1,5 +1,5 @@
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { validationError } from './errors.js';
 import type { Actor } from './principal.js';
 import { recordAudit } from './audit.js';
@@ -26,6 +26,7 @@ export function validateProduct(p: Product): void {
 export async function upsertProduct(ctx: DomainContext, actor: Actor, product: Product): Promise<Product> {
   validateProduct(product);
   return inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const [before] = await productsRepo.findByIds(trx, [product.id]);
     await productsRepo.upsert(trx, product);
     await recordAudit(trx, ctx, actor, {
