@@ -5,18 +5,7 @@ import type { Actor } from './principal.js';
 import { newGuid } from './ids.js';
 import * as auditRepo from '../store/repositories/audit.js';
 
-export interface AuditEntry {
-  guid: string;
-  at: string;
-  actorGuid: string;
-  actorEmail: string;
-  action: string;
-  entityType: string;
-  entityGuid: string;
-  accountGuid: string | null;
-  before: unknown;
-  after: unknown;
-}
+export type AuditEntry = import('../store/records.js').AuditEntry;
 
 export interface AuditInput {
   action: string;
@@ -40,11 +29,7 @@ export async function recordAudit(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
   });
 }
 
-export interface AuditQuery {
-  accountGuid?: string;
-  since?: string;
-  limit?: number;
-}
+export type AuditQuery = import('../store/records.js').AuditQuery;
 
 /** Oldest first, so the log reads as a story. */
 export async function queryAudit(ctx: DomainContext, q: AuditQuery): Promise<AuditEntry[]> {

@@ -10,22 +10,10 @@ import * as credentialsRepo from '../store/repositories/credentials.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as principalsRepo from '../store/repositories/principals.js';
 
-export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const satisfies readonly CredentialKind[];
+export type CredentialKind = import('../store/records.js').CredentialKind;
 
-export interface Credential {
-  guid: string;
-  principalGuid: string;
-  kind: CredentialKind;
-  publicId: string | null;
-  secretSealed: string | null;
-  secretHash: string | null;
-  appId: string | null;
-  appKeySealed: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type Credential = import('../store/records.js').Credential;
 
 /** Plain secrets, returned once at creation and never stored in this form. */
 export type IssuedSecrets =

@@ -7,8 +7,8 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 import { recordAudit } from './audit.js';
 import { isEmail } from './account.js';
 
-export const ROLES = ['partner_provisioning', 'account_read', 'reseller_admin', 'customer_admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = ['partner_provisioning', 'account_read', 'reseller_admin', 'customer_admin'] as const satisfies readonly Role[];
+export type Role = import('../store/records.js').Role;
 
 export function isRole(s: string): s is Role {
   return (ROLES as readonly string[]).includes(s);
@@ -104,15 +104,7 @@ export function authorize(actor: Actor, action: Action, target: { path: string }
   if (!hasAction(actor, action)) throw forbidden();
 }
 
-export interface Principal {
-  guid: string;
-  accountGuid: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  createdAt: string;
-  disabledAt: string | null;
-}
+export type Principal = import('../store/records.js').Principal;
 
 export interface NewPrincipal {
   accountGuid: string;

@@ -5,14 +5,7 @@ import type { Actor } from './principal.js';
 import { recordAudit } from './audit.js';
 import * as productsRepo from '../store/repositories/products.js';
 
-/** A catalog entry: what accounts subscribe to and what billing charges per user per month. */
-export interface Product {
-  id: number;
-  name: string;
-  packageLabel: string;
-  /** Decimal string, e.g. "7.00". */
-  monthlyRate: string;
-}
+export type Product = import('../store/records.js').Product;
 
 export function validateProduct(p: Product): void {
   const problems = [];

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CredentialTable, DB, PrincipalTable } from '../schema.js';
 import { toPrincipal, type PrincipalWithAccount } from './principals.js';
-import type { Credential } from '../../domain/credential.js';
+import type { Credential } from '../records.js';
 
 function toCredential(r: Selectable<CredentialTable>): Credential {
   return {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, PrincipalTable } from '../schema.js';
-import type { Principal, Role } from '../../domain/principal.js';
+import type { Principal, Role } from '../records.js';
 
 export function toPrincipal(r: Selectable<PrincipalTable>): Principal {
   return {
