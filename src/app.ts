@@ -7,6 +7,8 @@ import { ping } from './store/connect.js';
 import type { Clock } from './domain/clock.js';
 import type { SecretBox } from './domain/secrets.js';
 import type { DomainContext } from './domain/context.js';
+import { AuthCache } from './domain/auth-cache.js';
+import type { RateWindows } from './domain/limits.js';
 import { DomainError, ErrorCode } from './domain/errors.js';
 import type { Config } from './config.js';
 import { faces } from './faces/index.js';
@@ -17,6 +19,10 @@ export interface AppDeps {
   store: Store;
   clock: Clock;
   secrets: SecretBox;
+  /** Cache authentication in this process (default true; the store's change feed keeps it right). */
+  authCache?: boolean;
+  /** Keep rate windows and replay ids here instead of the store: only for a store's sole server (server.ts). */
+  rateWindows?: RateWindows;
 }
 
 declare module 'fastify' {
@@ -81,7 +87,12 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   app.decorate('config', config);
   app.decorate('frameworkErrorResponders', responders);
   prepareFaces(app);
-  app.decorate('domain', { db: deps.store.db, dialect: deps.store.dialect, clock: deps.clock, secrets: deps.secrets });
+  const authCache = deps.authCache === false ? undefined : new AuthCache(deps.store.changes);
+  if (authCache) app.addHook('onClose', async () => authCache.close());
+  // PostgreSQL: the cache is used once the change listener is up (it keeps trying in the background).
+  await deps.store.changes.ready();
+  const { db, dialect } = deps.store;
+  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

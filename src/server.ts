@@ -3,8 +3,11 @@ import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { baseUrl, loadSecretBox, type Config } from './config.js';
-import { openStore, type Store } from './store/connect.js';
-import { systemClock, type Clock } from './domain/clock.js';
+import { openStore, parseDatabaseUrl, type Store } from './store/connect.js';
+import { claimSqliteServe, type ServeLock } from './store/serve-lock.js';
+import { MemoryWindows } from './store/memory-windows.js';
+import { MINUTE, systemClock, type Clock } from './domain/clock.js';
+import { restoreRateWindows, saveRateWindows } from './domain/limits.js';
 import type { DomainContext } from './domain/context.js';
 import { seedDemo } from './demo/seed.js';
 import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.js';
@@ -51,16 +54,44 @@ export function describeDemo(creds: DemoCredentials, file: string): string {
   return lines.join('\n');
 }
 
+interface ServedStore {
+  store: Store;
+  /** SQLite: this process is the file's only server, so rate windows and replay ids live in its memory. */
+  windows?: MemoryWindows;
+  lock: ServeLock | null;
+}
+
+/**
+ * Opens the store to serve it. A SQLite file is served by one process at a time (src/store/serve-lock.ts):
+ * a second `serve` refuses to start, before it migrates or seeds anything.
+ */
+async function openServedStore(config: Config): Promise<ServedStore> {
+  const { dialect, target } = parseDatabaseUrl(config.databaseUrl);
+  const lock = dialect === 'sqlite' && target !== ':memory:' ? claimSqliteServe(target) : null;
+  try {
+    const store = await openStore(config.databaseUrl, { migrate: config.migrateOnStart });
+    return { store, lock, windows: dialect === 'sqlite' ? new MemoryWindows() : undefined };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+/** How long a remembered window can matter: the longest rate window, or twice the Mimecast date window for request ids. */
+function windowHorizonMs(config: Config): number {
+  return Math.max(2 * config.mimecastDateWindowMs, config.mimecastRateWindowMs, MINUTE);
+}
+
 /** Opens the store, seeds the demo if asked and the store is empty, and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const clock = options.clock ?? systemClock;
   const secrets = loadSecretBox(config);
-  const store = await openStore(config.databaseUrl, { migrate: config.migrateOnStart });
+  const { store, windows, lock } = await openServedStore(config);
   let app: FastifyInstance;
   try {
+    const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
     if (options.demo) {
-      const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
       if ((await accountsRepo.countAll(store.db)) === 0) {
         const creds = await seedDemo(ctx, baseUrl(config));
         writeDemoCredentials(config.demoOut, creds);
@@ -73,18 +104,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
       }
     }
-    app = await buildApp(config, { store, clock, secrets });
+    if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
+    app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
     });
     app.addHook('onClose', async () => {
       await scheduler.stop();
+      if (windows) await saveRateWindows(ctx, windows).catch((e) => app.log.error({ err: e }, 'saving rate windows failed'));
       await store.close();
+      lock?.release();
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await store.close().catch(() => undefined);
+    lock?.release();
     throw e;
   }
   const address = app.server.address();

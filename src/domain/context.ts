@@ -3,6 +3,8 @@ import type { DB } from '../store/schema.js';
 import type { Dialect } from '../store/connect.js';
 import type { Clock } from './clock.js';
 import type { SecretBox } from './secrets.js';
+import type { AuthCache } from './auth-cache.js';
+import type { RateWindows } from './limits.js';
 import { DomainError, ErrorCode } from './errors.js';
 
 /**
@@ -19,6 +21,16 @@ export interface DomainContext {
   dialect: Dialect;
   clock: Clock;
   secrets: SecretBox;
+  /**
+   * This process's cache of who holds each credential (src/domain/auth-cache.ts). Absent (the CLI, most
+   * tests): authentication reads the store every time.
+   */
+  authCache?: AuthCache;
+  /**
+   * Rate windows and replay ids kept in this process's memory: only for the one server of a SQLite store
+   * (src/store/serve-lock.ts). Absent: they are kept in the store, where every process counts together.
+   */
+  rateWindows?: RateWindows;
 }
 
 /**

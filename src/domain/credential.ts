@@ -133,14 +133,35 @@ function resolve(ctx: DomainContext, found: credentialsRepo.CredentialHolder | n
   return { status: 'ok', credential, actor };
 }
 
-/** Mimecast and Rackspace credentials are named by a public id; the signature check needs the sealed secret opened. */
-export async function lookupByPublicId(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string): Promise<CredentialLookup> {
-  return resolve(ctx, await credentialsRepo.findHolderByPublicId(ctx.db, kind, publicId));
+/**
+ * Reads a presented credential's holder through this process's cache when it has one. Inside a
+ * transaction the store is read directly: what a transaction sees is not yet everyone's.
+ */
+async function holderOf(
+  ctx: DomainContext,
+  key: string,
+  read: (db: DomainContext['db']) => Promise<credentialsRepo.CredentialHolder | null>,
+): Promise<credentialsRepo.CredentialHolder | null> {
+  const cache = ctx.db.isTransaction ? undefined : ctx.authCache;
+  if (!cache) return read(ctx.db);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const ticket = cache.ticket();
+  const found = await read(ctx.db);
+  // Unknown credentials are not remembered: a key issued a moment later must work at once.
+  if (found) cache.fill(key, ticket, found);
+  return found;
 }
 
-/** CCC API keys are stored only as a hash: look the key up by its hash. */
+/** Mimecast and Rackspace credentials are named by a public id; the signature check needs the sealed secret opened. */
+export async function lookupByPublicId(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string): Promise<CredentialLookup> {
+  return resolve(ctx, await holderOf(ctx, `${kind}:${publicId}`, (db) => credentialsRepo.findHolderByPublicId(db, kind, publicId)));
+}
+
+/** CCC API keys are stored only as a hash: look the key up by its hash (the cache keys on the hash too). */
 export async function lookupApiKey(ctx: DomainContext, apiKey: string): Promise<CredentialLookup> {
-  return resolve(ctx, await credentialsRepo.findHolderByHash(ctx.db, hashSecret(apiKey)));
+  const hash = hashSecret(apiKey);
+  return resolve(ctx, await holderOf(ctx, `ccc:${hash}`, (db) => credentialsRepo.findHolderByHash(db, hash)));
 }
 
 /** Opens a sealed secret for a signature check. The plain value must stay in the face's memory, never in a log. */
@@ -156,5 +177,10 @@ export function openAppKey(ctx: DomainContext, credential: Credential): string {
 
 /** Mimecast application ids are registered with the credential that uses them. */
 export async function isRegisteredAppId(ctx: DomainContext, appId: string): Promise<boolean> {
-  return credentialsRepo.appIdExists(ctx.db, appId);
+  const cache = ctx.db.isTransaction ? undefined : ctx.authCache;
+  if (cache?.hasAppId(appId)) return true;
+  const ticket = cache?.ticket() ?? 0;
+  const registered = await credentialsRepo.appIdExists(ctx.db, appId);
+  if (registered) cache?.addAppId(appId, ticket);
+  return registered;
 }

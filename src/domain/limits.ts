@@ -1,7 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
+import { inTransaction } from './context.js';
+import type { MemoryWindows } from '../store/memory-windows.js';
 import * as rateRepo from '../store/repositories/rate.js';
+
+/**
+ * Where rate windows live when not in the store: this process's memory (src/store/memory-windows.ts),
+ * with the store's semantics. Only a server that is its store's only server may use it.
+ */
+export interface RateWindows {
+  hit(h: rateRepo.WindowHit): rateRepo.RateWindow;
+  peek(key: string): rateRepo.RateWindow | null;
+}
 
 export interface RateDecision {
   allowed: boolean;
@@ -14,7 +25,8 @@ export interface RateDecision {
 /**
  * A sliding-window counter kept in the store, so every server process sharing it agrees. An allowed
  * hit is counted; a refused one is counted only when `countRefused` is set (Rackspace counts throttled
- * calls). One upsert per hit and no transaction of its own; pruning old keys is a scheduled job.
+ * calls). One upsert per hit and no transaction of its own; pruning old keys is a scheduled job. The one
+ * server of a SQLite store keeps its windows in memory instead (`ctx.rateWindows`): no write at all.
  */
 export async function hitRateLimit(
   ctx: DomainContext,
@@ -23,13 +35,17 @@ export async function hitRateLimit(
   windowMs: number,
   options: { countRefused?: boolean } = {},
 ): Promise<RateDecision> {
-  return hitRateLimitIn(ctx.db, ctx, key, limit, windowMs, options);
+  if (!ctx.rateWindows) return hitRateLimitIn(ctx.db, ctx, key, limit, windowMs, options);
+  const now = ctx.clock.now().getTime();
+  if (limit <= 0) return { allowed: false, limit, remaining: 0, resetMs: 0 };
+  const window = ctx.rateWindows.hit({ key, now, windowMs, limit, countRefused: options.countRefused === true });
+  return { ...standing(window.times, now, limit, windowMs), allowed: window.allowed };
 }
 
 /**
- * hitRateLimit on the caller's handle. Inside a transaction the hit is kept only if that transaction
- * commits, so an operation that claims its window and then fails has not used it up; on PostgreSQL the
- * key's row stays locked until then.
+ * hitRateLimit on the caller's handle, always in the store. Inside a transaction the hit is kept only if
+ * that transaction commits, so an operation that claims its window and then fails has not used it up; on
+ * PostgreSQL the key's row stays locked until then.
  */
 export async function hitRateLimitIn(
   db: Kysely<DB>,
@@ -65,6 +81,21 @@ export async function claimOnce(ctx: DomainContext, key: string, windowMs: numbe
 
 /** Where a key stands in its window, without counting anything: for answers to a known user that must not spend its budget. */
 export async function peekRateLimit(ctx: DomainContext, key: string, limit: number, windowMs: number): Promise<RateDecision> {
-  const window = await rateRepo.peek(ctx.db, key);
+  const window = ctx.rateWindows ? ctx.rateWindows.peek(key) : await rateRepo.peek(ctx.db, key);
   return standing(window?.times ?? [], ctx.clock.now().getTime(), limit, windowMs);
+}
+
+/** Windows a sole server keeps in memory, read back from the store at start-up (what the last run saved). */
+export async function restoreRateWindows(ctx: DomainContext, windows: MemoryWindows, horizonMs: number): Promise<void> {
+  windows.load(await rateRepo.loadWindows(ctx.db, ctx.clock.now().getTime() - horizonMs), horizonMs);
+}
+
+/**
+ * Saves the windows a sole server kept in memory when it stops, so replay ids and budgets outlive a
+ * restart. A server that crashes forgets them (see README, "One server per SQLite file").
+ */
+export async function saveRateWindows(ctx: DomainContext, windows: MemoryWindows): Promise<number> {
+  const rows = windows.changed(ctx.clock.now().getTime());
+  if (rows.length) await inTransaction(ctx, (trx) => rateRepo.saveWindows(trx, ctx.dialect, rows));
+  return rows.length;
 }

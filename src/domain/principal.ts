@@ -177,3 +177,31 @@ export function actorOf(row: principalsRepo.PrincipalWithAccount | null): Actor 
 export async function findPrincipalByEmail(ctx: DomainContext, email: string): Promise<Principal | null> {
   return principalsRepo.findByEmail(ctx.db, email);
 }
+
+/**
+ * Replaces a principal's roles. Its next request, in any process, acts with the new roles: the change
+ * reaches every process's authentication cache through the store's change feed.
+ */
+export async function setPrincipalRoles(ctx: DomainContext, actor: Actor, guid: string, roles: string[]): Promise<Principal> {
+  const bad = roles.filter((r) => !isRole(r));
+  if (bad.length || roles.length === 0) {
+    throw validationError([{ field: 'roles', problem: 'invalid', message: `roles must be one or more of ${ROLES.join(', ')}` }]);
+  }
+  return inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
+    const found = await principalsRepo.findWithAccount(trx, guid);
+    if (!found?.account || !sees(actor, found.account)) throw notFound('principal', 'Principal not found');
+    authorize(actor, 'principal.manage', found.account);
+    const next = [...new Set(roles)] as Role[];
+    await principalsRepo.setRoles(trx, guid, next);
+    await recordAudit(trx, ctx, actor, {
+      action: 'principal.roles',
+      entityType: 'principal',
+      entityGuid: guid,
+      accountGuid: found.account.guid,
+      before: { roles: found.principal.roles },
+      after: { roles: next },
+    });
+    return { ...found.principal, roles: next };
+  });
+}

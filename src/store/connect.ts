@@ -6,6 +6,10 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseInt
 import type { DB } from './schema.js';
 import { PartnerhubMigrations, type Dialect } from './migrations/index.js';
 import { tallyLog } from './tally.js';
+import { changeChannel, PostgresChangeFeed, SqliteChangeFeed, type ChangeFeed } from './changes.js';
+import { observeWrites } from './observed-dialect.js';
+import { withStatementCache } from './sqlite-statements.js';
+import { NamedStatementClient } from './pg-statements.js';
 
 export type { Dialect } from './migrations/index.js';
 
@@ -16,6 +20,8 @@ export interface Store {
   schema?: string;
   /** Where the data lives, with any password masked: safe to print. */
   description: string;
+  /** Committed changes to the rows authentication reads, from every process sharing the store. */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,8 @@ export interface OpenOptions {
   /** Run pending migrations before returning (default true). */
   migrate?: boolean;
   poolSize?: number;
+  /** Reuse prepared statements (SQLite: a cache of compiled statements; PostgreSQL: named statements). Default true. */
+  reuseStatements?: boolean;
 }
 
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
@@ -100,6 +108,8 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   let db: Kysely<DB>;
   let description: string;
   let currentSchema: string | undefined;
+  let changes: ChangeFeed;
+  const reuse = options.reuseStatements !== false;
   if (dialect === 'postgres') {
     if (schema) {
       // Create the schema first with a throw-away connection so the pool can point search_path at it.
@@ -116,8 +126,11 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
       max: options.poolSize ?? 10,
       types: pgTypes as any,
       options: schema ? `-c search_path=${schema}` : undefined,
+      Client: reuse ? NamedStatementClient : undefined,
     });
-    db = new Kysely<DB>({ dialect: new CurrentSchemaPostgresDialect({ pool }), log: tallyLog });
+    const feed = new PostgresChangeFeed(target, () => changeChannel(currentSchema ?? 'public'));
+    changes = feed;
+    db = new Kysely<DB>({ dialect: observeWrites(new CurrentSchemaPostgresDialect({ pool }), feed), log: tallyLog });
     description = maskPassword(target) + (schema ? ` (schema ${schema})` : '');
     try {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
@@ -144,10 +157,17 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     } catch (e) {
       throw new StoreConfigError(`cannot open SQLite database ${target}: ${(e as Error).message}`);
     }
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log: tallyLog });
+    const feed = new SqliteChangeFeed(sqlite, target === ':memory:');
+    changes = feed;
+    const database = reuse ? withStatementCache(sqlite) : sqlite;
+    db = new Kysely<DB>({ dialect: observeWrites(new SqliteDialect({ database }), feed), log: tallyLog });
     description = target === ':memory:' ? 'SQLite in memory' : `SQLite ${resolve(target)}`;
   }
-  const store: Store = { db, dialect, schema: currentSchema, description, close: () => db.destroy() };
+  const close = async () => {
+    await changes.close();
+    await db.destroy();
+  };
+  const store: Store = { db, dialect, schema: currentSchema, description, changes, close };
   if (options.migrate !== false) {
     try {
       await migrate(store);

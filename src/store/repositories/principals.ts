@@ -82,3 +82,7 @@ export async function listWithAccount(db: Kysely<DB>, accountGuid?: string): Pro
   const rows = await q.orderBy('principals.created_at').orderBy('principals.guid').execute();
   return rows.map(withAccount);
 }
+
+export async function setRoles(db: Kysely<DB>, guid: string, roles: Role[]): Promise<void> {
+  await db.updateTable('principals').set({ roles: JSON.stringify(roles) }).where('guid', '=', guid).execute();
+}

@@ -8,7 +8,8 @@ export interface RateWindow {
   allowed: boolean;
 }
 
-interface Hit {
+/** One hit on a key's window: counted at `now`, allowed while fewer than `limit` counted hits are younger than `windowMs`. */
+export interface WindowHit {
   key: string;
   now: number;
   windowMs: number;
@@ -20,7 +21,7 @@ interface Hit {
  * The upsert on SQLite. A write statement takes SQLite's one write lock before it reads, so the row it
  * reads is the latest; `times` is a JSON array.
  */
-function sqliteHit(h: Hit): RawBuilder<unknown> {
+function sqliteHit(h: WindowHit): RawBuilder<unknown> {
   const over = h.now - h.windowMs;
   const inWindow = sql`(select count(*) from json_each(rate_keys.times) where value > ${over})`;
   const counted = sql`(select json_group_array(value order by value) from (
@@ -39,7 +40,7 @@ function sqliteHit(h: Hit): RawBuilder<unknown> {
  * it, works on the row as that one left it; the subqueries only unnest that row's own array, so no
  * older snapshot is consulted and concurrent hits are counted one after another.
  */
-function postgresHit(h: Hit): RawBuilder<unknown> {
+function postgresHit(h: WindowHit): RawBuilder<unknown> {
   const over = h.now - h.windowMs;
   const inWindow = sql`(select count(*) from unnest(rate_keys.times) t where t > ${over}::bigint)`;
   const counted = sql`array(select t from (
@@ -63,7 +64,7 @@ function toWindow(row: { times: unknown; allowed: unknown }): RateWindow {
  * `windowMs`; an allowed hit (or any, with `countRefused`) is counted. Only the newest `limit` hits are
  * kept: older ones cannot change a verdict. Atomic on both stores, in one process or several.
  */
-export async function hit(db: Kysely<DB>, dialect: Dialect, h: Hit): Promise<RateWindow> {
+export async function hit(db: Kysely<DB>, dialect: Dialect, h: WindowHit): Promise<RateWindow> {
   const query = dialect === 'postgres' ? postgresHit(h) : sqliteHit(h);
   const { rows } = await query.execute(db);
   return toWindow(rows[0] as { times: unknown; allowed: unknown });
@@ -80,4 +81,34 @@ export async function pruneWindows(db: Kysely<DB>, before: number, batch: number
   const old = db.selectFrom('rate_keys').select('key').where('last_at', '<=', before).limit(batch);
   const result = await db.deleteFrom('rate_keys').where('key', 'in', old).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** A key's window as a process that kept it in memory saves it (see src/store/memory-windows.ts). */
+export interface SavedWindow {
+  key: string;
+  times: number[];
+  allowed: boolean;
+  lastAt: number;
+}
+
+/**
+ * Saves windows kept in memory, in batches, in one transaction the caller owns. A row the store holds
+ * with a later hit wins: a key counted in the store meanwhile (a window claimed inside a change) keeps it.
+ */
+export async function saveWindows(db: Kysely<DB>, dialect: Dialect, rows: SavedWindow[]): Promise<void> {
+  const row = (r: SavedWindow) =>
+    dialect === 'postgres'
+      ? sql`(${r.key}, ${r.times}::bigint[], ${r.allowed}::boolean, ${r.lastAt}::bigint)`
+      : sql`(${r.key}, ${JSON.stringify(r.times)}, ${r.allowed ? 1 : 0}, ${r.lastAt})`;
+  for (let i = 0; i < rows.length; i += 500) {
+    await sql`insert into rate_keys (key, times, allowed, last_at) values ${sql.join(rows.slice(i, i + 500).map(row))}
+      on conflict (key) do update set times = excluded.times, allowed = excluded.allowed, last_at = excluded.last_at
+      where rate_keys.last_at <= excluded.last_at`.execute(db);
+  }
+}
+
+/** Windows with a hit after `since` (epoch ms), to keep in memory again. */
+export async function loadWindows(db: Kysely<DB>, since: number): Promise<SavedWindow[]> {
+  const rows = await db.selectFrom('rate_keys').select(['key', 'times', 'allowed', 'last_at']).where('last_at', '>', since).execute();
+  return rows.map((r) => ({ key: r.key, ...toWindow(r), lastAt: Number(r.last_at) }));
 }
