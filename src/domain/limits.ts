@@ -73,6 +73,31 @@ function standing(times: number[], now: number, limit: number, windowMs: number)
   };
 }
 
+/**
+ * A rate-limit hit and, only if it is allowed, a request id's claim (claimOnce), in one store statement on
+ * PostgreSQL instead of two: the Mimecast hot path. `firstUse` is false for a replay and for a refused hit
+ * (whose id is not claimed: the request did not run, so the client may send it again).
+ */
+export async function hitRateLimitAndClaim(
+  ctx: DomainContext,
+  rate: { key: string; limit: number; windowMs: number },
+  once: { key: string; windowMs: number },
+): Promise<{ rate: RateDecision; firstUse: boolean }> {
+  const now = ctx.clock.now().getTime();
+  if (rate.limit <= 0) return { rate: { allowed: false, limit: rate.limit, remaining: 0, resetMs: 0 }, firstUse: false };
+  const rateHit = { key: rate.key, now, windowMs: rate.windowMs, limit: rate.limit, countRefused: false };
+  const onceHit = { key: `once:${once.key}`, now, windowMs: once.windowMs, limit: 1, countRefused: false };
+  let window: rateRepo.RateWindow;
+  let claimed: boolean | null;
+  if (ctx.rateWindows) {
+    window = ctx.rateWindows.hit(rateHit);
+    claimed = window.allowed ? ctx.rateWindows.hit(onceHit).allowed : null;
+  } else {
+    ({ window, claimed } = await rateRepo.hitAndClaim(ctx.db, ctx.dialect, rateHit, onceHit));
+  }
+  return { rate: { ...standing(window.times, now, rate.limit, rate.windowMs), allowed: window.allowed }, firstUse: claimed === true };
+}
+
 /** Records that a request id was seen; false when it already was within the window (a replay). One upsert. */
 export async function claimOnce(ctx: DomainContext, key: string, windowMs: number): Promise<boolean> {
   const decision = await hitRateLimit(ctx, `once:${key}`, 1, windowMs);

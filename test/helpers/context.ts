@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../src/domain/clock.js';
 import { SecretBox } from '../../src/domain/secrets.js';
 import type { DomainContext } from '../../src/domain/context.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppDeps } from '../../src/app.js';
+import { MemoryWindows } from '../../src/store/memory-windows.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openTestStore, type StoreKind, type TestStore } from './stores.js';
 
@@ -31,17 +32,22 @@ export interface TestApp extends TestEnv {
   config: Config;
 }
 
-/** The whole HTTP app over a fresh store, for app.inject() tests. */
+/**
+ * The whole HTTP app over a fresh store, for app.inject() tests. Authentication is read from the store on
+ * every request (no per-process cache), so a route's statement count does not depend on which requests
+ * came before it; `makeServedTestApp` builds the app as `serve` runs it.
+ */
 export async function makeTestApp(
   kind: StoreKind,
   overrides: Partial<Config> = {},
   env: NodeJS.ProcessEnv = {},
   /** Runs before the app is ready, e.g. to add routes that exercise the app's shared handlers. */
   setup?: (app: FastifyInstance) => void | Promise<void>,
+  deps: Pick<AppDeps, 'authCache' | 'rateWindows'> = { authCache: false },
 ): Promise<TestApp> {
   const base = await makeTestEnv(kind);
   const config = { ...loadConfig({ database: base.ts.url, logLevel: 'silent' }, env), ...overrides };
-  const app = await buildApp(config, { store: base.ts.store, clock: base.clock, secrets: base.secrets }, { logger: false });
+  const app = await buildApp(config, { store: base.ts.store, clock: base.clock, secrets: base.secrets, ...deps }, { logger: false });
   await setup?.(app);
   await app.ready();
   return {
@@ -53,4 +59,12 @@ export async function makeTestApp(
       await base.close();
     },
   };
+}
+
+/**
+ * The app as `partnerhub serve` runs it: authentication cached in the process and, on SQLite (one server per
+ * file), rate windows and replay ids in its memory.
+ */
+export function makeServedTestApp(kind: StoreKind, overrides: Partial<Config> = {}): Promise<TestApp> {
+  return makeTestApp(kind, overrides, {}, undefined, { authCache: true, rateWindows: kind === 'sqlite' ? new MemoryWindows() : undefined });
 }

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
-import { makeTestApp, type TestApp } from '../helpers/context.js';
+import { makeServedTestApp, type TestApp } from '../helpers/context.js';
 import { buildFixture, type Fixture, type FixturePrincipal } from '../helpers/fixture.js';
 import { tallyStatements } from '../../src/store/tally.js';
 import { call } from '../faces/rackspace/helpers.js';
@@ -27,7 +27,7 @@ for (const kind of STORE_KINDS) {
     let fx: Fixture;
     before(async () => {
       // Throttling off: these tests send many reads at one clock time.
-      t = await makeTestApp(kind, { rackspaceReadsPerMinute: 0 });
+      t = await makeServedTestApp(kind, { rackspaceReadsPerMinute: 0 });
       fx = await buildFixture(t.ctx);
     });
     after(async () => t?.close());

@@ -40,13 +40,16 @@ function sqliteHit(h: WindowHit): RawBuilder<unknown> {
  * it, works on the row as that one left it; the subqueries only unnest that row's own array, so no
  * older snapshot is consulted and concurrent hits are counted one after another.
  */
-function postgresHit(h: WindowHit): RawBuilder<unknown> {
+function postgresHit(h: WindowHit, onlyWhen?: RawBuilder<unknown>): RawBuilder<unknown> {
   const over = h.now - h.windowMs;
+  const row = sql`${h.key}::text, array[${h.now}::bigint], true, ${h.now}::bigint`;
+  // A hit that depends on another (a request id claimed only once its rate window allowed it) selects its row from it.
+  const source = onlyWhen ? sql`select ${row} from ${onlyWhen}` : sql`values (${row})`;
   const inWindow = sql`(select count(*) from unnest(rate_keys.times) t where t > ${over}::bigint)`;
   const counted = sql`array(select t from (
       select t from (select t from unnest(rate_keys.times) t where t > ${over}::bigint union all select ${h.now}::bigint) u
       order by t desc limit ${h.limit}::int) s order by t)`;
-  return sql`insert into rate_keys (key, times, allowed, last_at) values (${h.key}, array[${h.now}::bigint], true, ${h.now}::bigint)
+  return sql`insert into rate_keys (key, times, allowed, last_at) ${source}
     on conflict (key) do update set
       times = case when ${inWindow} < ${h.limit}::int or ${h.countRefused}::boolean then ${counted} else rate_keys.times end,
       allowed = ${inWindow} < ${h.limit}::int,
@@ -68,6 +71,28 @@ export async function hit(db: Kysely<DB>, dialect: Dialect, h: WindowHit): Promi
   const query = dialect === 'postgres' ? postgresHit(h) : sqliteHit(h);
   const { rows } = await query.execute(db);
   return toWindow(rows[0] as { times: unknown; allowed: unknown });
+}
+
+/** A rate window's hit and, when it is allowed, a request id's claim (a window of limit 1); `claimed` is null when refused. */
+export interface HitAndClaim {
+  window: RateWindow;
+  claimed: boolean | null;
+}
+
+/**
+ * Counts a hit on `rate` and, only if it is allowed, claims `once`: one statement on PostgreSQL (two
+ * upserts in one WITH, the claim selecting its row from the hit's result), two on SQLite, which has no
+ * writing WITH. Same verdicts as `hit` twice, in one round trip.
+ */
+export async function hitAndClaim(db: Kysely<DB>, dialect: Dialect, rate: WindowHit, once: WindowHit): Promise<HitAndClaim> {
+  if (dialect === 'sqlite') {
+    const window = await hit(db, dialect, rate);
+    return { window, claimed: window.allowed ? (await hit(db, dialect, once)).allowed : null };
+  }
+  const { rows } = await sql<{ times: unknown; allowed: unknown; claimed: boolean | null }>`with rate as (${postgresHit(rate)}),
+    once as (${postgresHit(once, sql`rate where rate.allowed`)})
+    select rate.times, rate.allowed, (select once.allowed from once) as claimed from rate`.execute(db);
+  return { window: toWindow(rows[0]), claimed: rows[0].claimed };
 }
 
 /** The key's window without counting anything; null when it has none. */
