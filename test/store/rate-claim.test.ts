@@ -4,7 +4,8 @@ import { STORE_KINDS, storeSuiteOptions, freshStoreUrl, type StoreKind } from '.
 import { openStore } from '../../src/store/connect.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { SecretBox } from '../../src/domain/secrets.js';
-import { hitRateLimitAndClaim } from '../../src/domain/limits.js';
+import { sql } from 'kysely';
+import { hitRateLimit, hitRateLimitAndClaim, hitRateLimitIn } from '../../src/domain/limits.js';
 import { MemoryWindows } from '../../src/store/memory-windows.js';
 import { tallyStatements } from '../../src/store/tally.js';
 import type { DomainContext } from '../../src/domain/context.js';
@@ -88,6 +89,25 @@ describe('rate hit and request-id claim in memory (the one server of a SQLite fi
       const { result, tally } = await tallyStatements(async () => [await claim(ctx, 'x'), await claim(ctx, 'x'), await claim(ctx, 'y')]);
       assert.deepEqual(result.map((r) => [r.rate.allowed, r.firstUse]), [[true, true], [true, false], [false, false]]);
       assert.equal(tally.statements, 0);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('rate hits on PostgreSQL and the WAL', storeSuiteOptions('postgres'), () => {
+  it('a hit of its own commits without waiting for the disk; a hit inside a change leaves the change durable', async () => {
+    const env = await twoProcesses('postgres');
+    try {
+      for (const send of [() => hitRateLimit(env.ctx1, 'k', 5, 60_000), () => claim(env.ctx1, 'id')] as (() => Promise<unknown>)[]) {
+        const { tally } = await tallyStatements(send);
+        assert.match(tally.sql.join('\n'), /set_config\('synchronous_commit', 'off', true\)/);
+      }
+      const setting = await env.ctx1.db.transaction().execute(async (trx) => {
+        await hitRateLimitIn(trx, env.ctx1, 'state', 1, 60_000);
+        return (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(trx)).rows[0].synchronous_commit;
+      });
+      assert.equal(setting, 'on');
     } finally {
       await env.close();
     }

@@ -36,15 +36,27 @@ function sqliteHit(h: WindowHit): RawBuilder<unknown> {
 }
 
 /**
+ * A hit's own row, or its row selected from a source. Outside a transaction the upsert is a transaction of
+ * its own, and the source turns `synchronous_commit` off for it (set_config(…, true) lasts until that
+ * commit): it returns without waiting for the WAL to reach the disk, which is most of what a hit costs. A
+ * crash of PostgreSQL can then forget the last fraction of a second of hits, never a business change; a
+ * hit inside a caller's transaction (a window claimed with a change) commits as that transaction does.
+ */
+function postgresSource(h: WindowHit, relaxed: boolean, onlyWhen?: RawBuilder<unknown>): RawBuilder<unknown> {
+  const row = sql`${h.key}::text, array[${h.now}::bigint], true, ${h.now}::bigint`;
+  // A hit that depends on another (a request id claimed only once its rate window allowed it) selects its row from it.
+  if (onlyWhen) return sql`select ${row} from ${onlyWhen}`;
+  if (relaxed) return sql`select ${row} from (select set_config('synchronous_commit', 'off', true)) as relaxed`;
+  return sql`values (${row})`;
+}
+
+/**
  * The upsert on PostgreSQL. ON CONFLICT DO UPDATE locks the key's row and, when another transaction held
  * it, works on the row as that one left it; the subqueries only unnest that row's own array, so no
  * older snapshot is consulted and concurrent hits are counted one after another.
  */
-function postgresHit(h: WindowHit, onlyWhen?: RawBuilder<unknown>): RawBuilder<unknown> {
+function postgresHit(h: WindowHit, source: RawBuilder<unknown>): RawBuilder<unknown> {
   const over = h.now - h.windowMs;
-  const row = sql`${h.key}::text, array[${h.now}::bigint], true, ${h.now}::bigint`;
-  // A hit that depends on another (a request id claimed only once its rate window allowed it) selects its row from it.
-  const source = onlyWhen ? sql`select ${row} from ${onlyWhen}` : sql`values (${row})`;
   const inWindow = sql`(select count(*) from unnest(rate_keys.times) t where t > ${over}::bigint)`;
   const counted = sql`array(select t from (
       select t from (select t from unnest(rate_keys.times) t where t > ${over}::bigint union all select ${h.now}::bigint) u
@@ -68,7 +80,7 @@ function toWindow(row: { times: unknown; allowed: unknown }): RateWindow {
  * kept: older ones cannot change a verdict. Atomic on both stores, in one process or several.
  */
 export async function hit(db: Kysely<DB>, dialect: Dialect, h: WindowHit): Promise<RateWindow> {
-  const query = dialect === 'postgres' ? postgresHit(h) : sqliteHit(h);
+  const query = dialect === 'postgres' ? postgresHit(h, postgresSource(h, !db.isTransaction)) : sqliteHit(h);
   const { rows } = await query.execute(db);
   return toWindow(rows[0] as { times: unknown; allowed: unknown });
 }
@@ -89,8 +101,9 @@ export async function hitAndClaim(db: Kysely<DB>, dialect: Dialect, rate: Window
     const window = await hit(db, dialect, rate);
     return { window, claimed: window.allowed ? (await hit(db, dialect, once)).allowed : null };
   }
-  const { rows } = await sql<{ times: unknown; allowed: unknown; claimed: boolean | null }>`with rate as (${postgresHit(rate)}),
-    once as (${postgresHit(once, sql`rate where rate.allowed`)})
+  const relaxed = !db.isTransaction;
+  const { rows } = await sql<{ times: unknown; allowed: unknown; claimed: boolean | null }>`with rate as (${postgresHit(rate, postgresSource(rate, relaxed))}),
+    once as (${postgresHit(once, postgresSource(once, relaxed, sql`rate where rate.allowed`))})
     select rate.times, rate.allowed, (select once.allowed from once) as claimed from rate`.execute(db);
   return { window: toWindow(rows[0]), claimed: rows[0].claimed };
 }
