@@ -21,7 +21,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [flags]
-  --quick               smoke run of about a minute: 0.5 s warm-up, 1.5 s per measurement, 1 start-up each
+  --quick               smoke run of about a minute: 0.5 s warm-up, 1 s per measurement, 1 start-up each
   --duration S          seconds per measurement (default 10)
   --warmup S            warm-up seconds before each measurement (default 3)
   --connections N       concurrent connections (default 100)
@@ -70,7 +70,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     quick,
     connections: positive(values.connections, 100, '--connections', true),
     warmupSeconds: warmup,
-    seconds: positive(values.duration, quick ? 1.5 : 10, '--duration'),
+    seconds: positive(values.duration, quick ? 1 : 10, '--duration'),
     startupRuns: positive(values['startup-runs'], quick ? 1 : 5, '--startup-runs', true),
     suites: list(values.suite, SUITES, ['throughput', 'startup'], '--suite'),
     targets: list(values.only, TARGETS, [...TARGETS], '--only'),

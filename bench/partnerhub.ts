@@ -96,7 +96,7 @@ const rackspaceGet = (fx: Fixture, path: (i: number) => string) => {
   };
 };
 
-const mimecastPost = (fx: Fixture, role: 'account_read' | 'reseller_admin', path: string, body: (i: number) => string) => {
+const mimecastPost = (fx: Fixture, role: 'account_read' | 'partner_provisioning', path: string, body: (i: number) => string) => {
   const credentials = fx.creds.principals[role].mimecast;
   return (i: number): BenchRequest => ({
     method: 'POST',
@@ -129,7 +129,8 @@ export const PARTNERHUB_REQUESTS: RequestKind[] = [
     request: 'Mimecast `update-account` (numberOfUsers +1)',
     signed: true,
     make: (fx) =>
-      mimecastPost(fx, 'reseller_admin', '/api/account/update-account', (i) =>
+      // Mimecast gives update-account to the Partner Provisioning role only (docs/mimecast.md).
+      mimecastPost(fx, 'partner_provisioning', '/api/account/update-account', (i) =>
         JSON.stringify({ data: [{ accountCode: fx.customers[i % fx.customers.length].accountCode, numberOfUsers: 1 }] }),
       ),
     check: mimecastOk,

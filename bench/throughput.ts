@@ -47,7 +47,7 @@ export async function makeStore(kind: StoreKind, pgUrl: string, notes: string[])
     }
   };
   try {
-    const version = await withClient(async (c) => (await c.query<{ v: string }>('show server_version')).rows[0].v);
+    const version = await withClient(async (c) => (await c.query<{ v: string }>("select current_setting('server_version') as v")).rows[0].v);
     notes.push(`PostgreSQL ${version} at ${pgUrl.replace(/\/\/[^@]*@/, '//')}, schema ${schema} (dropped afterwards).`);
   } catch (e) {
     notes.push(`PostgreSQL at ${pgUrl} not reachable (${(e as Error).message}): its rows are missing.`);
@@ -74,7 +74,7 @@ async function measurePair(ctx: SuiteContext, baseline: LoadTarget, target: Load
   const m = await measure(target, ctx.load);
   ctx.sequence.push(m);
   ctx.log(`    ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${m.non2xx || m.errors ? `, ${m.non2xx} non-2xx, ${m.errors} errors` : ''}`);
-  if (m.onTheFly) ctx.notes.push(`${target.server} ${target.request}: ${m.onTheFly} of ${m.ok} requests were signed during the run (the pool made ahead ran out).`);
+  if (target.signed && m.onTheFly) ctx.notes.push(`${target.server} ${target.request}: ${m.onTheFly} of ${m.ok} requests were signed during the run (the pool made ahead ran out).`);
 }
 
 /** Runs every request kind against one partnerhub store, each after a baseline run. */
