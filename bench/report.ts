@@ -75,6 +75,7 @@ export function compareWithBaseline(sequence: Measurement[]): Compared[] {
 export function formatRatio(value: number, base: number): string {
   if (!Number.isFinite(value) || !Number.isFinite(base) || base === 0) return '—';
   const r = value / base;
+  if (r === 0) return '0×';
   const digits = r >= 10 ? 0 : r >= 1 ? 1 : Math.max(2, 1 - Math.floor(Math.log10(r)));
   return `${r.toFixed(digits)}×`;
 }

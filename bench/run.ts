@@ -160,6 +160,7 @@ if (opts.suites.includes('throughput') || opts.suites.includes('startup')) {
   const file = resolve(ROOT, opts.out ?? `.tmp/bench/report-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, report);
+  writeFileSync(file.replace(/\.md$/, '') + '.json', JSON.stringify({ options: opts, ...outcome }, null, 2) + '\n');
   process.stdout.write(report);
   log(`report written to ${file}`);
 }

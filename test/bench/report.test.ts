@@ -57,6 +57,7 @@ describe('benchmark report helpers', () => {
     assert.equal(formatRatio(400, 1000), '0.40×');
     assert.equal(formatRatio(2500, 1000), '2.5×');
     assert.equal(formatRatio(27_000, 1000), '27×');
+    assert.equal(formatRatio(0, 1000), '0×');
     assert.equal(formatRatio(1, 0), '—');
   });
 
