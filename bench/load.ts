@@ -63,13 +63,7 @@ export interface LoadOptions {
   seconds: number;
 }
 
-interface AutocannonResult {
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-}
-type Autocannon = (opts: Record<string, unknown>) => EventEmitter & PromiseLike<AutocannonResult>;
+type Autocannon = (opts: Record<string, unknown>) => EventEmitter & PromiseLike<unknown>;
 
 let autocannon: Autocannon | null = null;
 export function loadAutocannon(): Autocannon {
@@ -77,7 +71,17 @@ export function loadAutocannon(): Autocannon {
   return autocannon;
 }
 
-function run(target: LoadTarget, feed: Feed, connections: number, seconds: number, latencies: number[] | null) {
+/** What one run saw after its settling time: answers, failures and 2xx latencies. */
+interface Window {
+  open: boolean;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latencies: number[];
+}
+
+function run(target: LoadTarget, feed: Feed, connections: number, seconds: number, window: Window) {
   const instance = loadAutocannon()({
     url: target.url,
     connections,
@@ -85,33 +89,52 @@ function run(target: LoadTarget, feed: Feed, connections: number, seconds: numbe
     timeout: 30,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...feed.next() }) }],
   });
-  if (latencies) {
-    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-      if (status >= 200 && status < 300) latencies.push(ms);
-    });
-  }
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (!window.open) return;
+    if (status >= 200 && status < 300) {
+      window.ok++;
+      window.latencies.push(ms);
+    } else window.non2xx++;
+  });
+  instance.on('reqError', (e: Error) => {
+    if (!window.open) return;
+    window.errors++;
+    if (e.message === 'request timed out') window.timeouts++;
+  });
   return instance;
 }
 
+const newWindow = (open: boolean): Window => ({ open, ok: 0, non2xx: 0, errors: 0, timeouts: 0, latencies: [] });
+
+/**
+ * A warm-up run (JIT, caches, and the rate that sizes the pool of signed requests), then the measured
+ * run. That one counts only after a settling second: the answers to requests the warm-up left in flight,
+ * and the server CPU they cost, stay out of the figures.
+ */
 export async function measure(target: LoadTarget, opts: LoadOptions): Promise<Measurement & { onTheFly: number }> {
-  // Signed requests are made ahead: as many as the warm-up's rate says the run will send and half again,
-  // at least 2,000 a second (a short warm-up on a busy machine can see almost no answers).
-  let perSecond = 2_000;
+  let perSecond = 2_000; // at least this many signed requests a second are made ahead
   if (opts.warmupSeconds > 0) {
-    const warm = target.feed(target.signed ? Math.ceil(opts.warmupSeconds * perSecond) : 0);
+    const warm = newWindow(true);
     const started = performance.now();
-    const result = await run(target, warm, opts.connections, opts.warmupSeconds, null);
-    perSecond = Math.max(perSecond, result['2xx'] / ((performance.now() - started) / 1000));
+    await run(target, target.feed(target.signed ? Math.ceil(opts.warmupSeconds * perSecond) : 0), opts.connections, opts.warmupSeconds, warm);
+    perSecond = Math.max(perSecond, warm.ok / ((performance.now() - started) / 1000));
   }
-  const feed = target.feed(target.signed ? Math.ceil(opts.seconds * perSecond * 1.5) + opts.connections : 0);
-  const latencies: number[] = [];
-  const cpuBefore = processCpuUs(target.pid);
-  const started = performance.now();
-  const result = await run(target, feed, opts.connections, opts.seconds, latencies);
-  const seconds = (performance.now() - started) / 1000;
+  const settle = Math.min(1, opts.warmupSeconds);
+  const feed = target.feed(target.signed ? Math.ceil((settle + opts.seconds) * perSecond * 1.5) + opts.connections : 0);
+  const window = newWindow(false);
+  let cpuBefore: number | null = null;
+  let opened = 0;
+  const timer = setTimeout(() => {
+    cpuBefore = processCpuUs(target.pid);
+    opened = performance.now();
+    window.open = true;
+  }, settle * 1000);
+  await run(target, feed, opts.connections, settle + opts.seconds, window);
+  clearTimeout(timer);
+  const seconds = (performance.now() - opened) / 1000;
   const cpuAfter = processCpuUs(target.pid);
-  const sorted = Float64Array.from(latencies).sort();
-  const ok = result['2xx'];
+  const sorted = Float64Array.from(window.latencies).sort();
+  const { ok } = window;
   return {
     request: target.request,
     server: target.server,
@@ -121,9 +144,9 @@ export async function measure(target: LoadTarget, opts: LoadOptions): Promise<Me
     p99: percentile(sorted, 99),
     cpuUs: cpuBefore === null || cpuAfter === null || ok === 0 ? null : (cpuAfter - cpuBefore) / ok,
     ok,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
+    non2xx: window.non2xx,
+    errors: window.errors,
+    timeouts: window.timeouts,
     seconds,
     onTheFly: feed.onTheFly,
   };

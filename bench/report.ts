@@ -87,7 +87,7 @@ export function formatNumber(value: number | null, decimals = 0): string {
 }
 
 function problems(m: Measurement): string {
-  const bad = [m.non2xx && `${m.non2xx} non-2xx`, m.errors && `${m.errors} errors`, m.timeouts && `${m.timeouts} timeouts`].filter(Boolean);
+  const bad = [m.ok === 0 && 'no 2xx answer in the measured seconds', m.non2xx && `${m.non2xx} non-2xx`, m.errors && `${m.errors} errors`, m.timeouts && `${m.timeouts} timeouts`].filter(Boolean);
   return bad.length ? bad.join(', ') : '';
 }
 
