@@ -119,18 +119,22 @@ export function validateAccountFields(input: AccountFields & { name?: string | n
 
 /** Identifiers every face needs, allocated together from store sequences so concurrent creations never collide. */
 export async function allocateIdentifiers(trx: Kysely<DB>, region: string) {
-  const accountNumber = String(await counters.next(trx, 'account_number'));
-  const seq = await counters.next(trx, 'mimecast_sequence');
-  const grid = Math.floor(seq / 100_000);
-  const cell = seq % 100_000;
+  const accountNumber = await counters.next(trx, 'account_number');
+  return formatIdentifiers(accountNumber, await counters.next(trx, 'mimecast_sequence'), region);
+}
+
+/** An account's three identifiers from its two sequence values (demo/scale.ts takes the values in ranges). */
+export function formatIdentifiers(accountNumber: number, mimecastSequence: number, region: string) {
+  const grid = Math.floor(mimecastSequence / 100_000);
+  const cell = mimecastSequence % 100_000;
   return {
-    accountNumber,
+    accountNumber: String(accountNumber),
     mimecastId: `01-${String(grid).padStart(4, '0')}-${String(cell).padStart(5, '0')}`,
     accountCode: `C${region.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 2).padEnd(2, 'X')}A${grid}A${cell}`,
   };
 }
 
-function temporaryDomain(accountNumber: string): string {
+export function temporaryDomain(accountNumber: string): string {
   return `t${accountNumber}.trial.partnerhub.email`;
 }
 

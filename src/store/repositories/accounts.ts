@@ -85,26 +85,28 @@ function editableRow(a: Account) {
   };
 }
 
+/** The whole row of a new account (bulk.ts inserts many of them at once). */
+export function accountRow(a: Account) {
+  return {
+    guid: a.guid,
+    parent_guid: a.parentGuid,
+    path: a.path,
+    kind: a.kind,
+    account_number: a.accountNumber,
+    account_code: a.accountCode,
+    mimecast_id: a.mimecastId,
+    temporary_domain: a.temporaryDomain,
+    service_status: a.status,
+    status_changed_at: a.statusChangedAt,
+    trial_started_at: a.trialStartedAt,
+    created_at: a.createdAt,
+    deleted_at: a.deletedAt,
+    ...editableRow(a),
+  };
+}
+
 export async function insert(db: Kysely<DB>, a: Account): Promise<void> {
-  await db
-    .insertInto('accounts')
-    .values({
-      guid: a.guid,
-      parent_guid: a.parentGuid,
-      path: a.path,
-      kind: a.kind,
-      account_number: a.accountNumber,
-      account_code: a.accountCode,
-      mimecast_id: a.mimecastId,
-      temporary_domain: a.temporaryDomain,
-      service_status: a.status,
-      status_changed_at: a.statusChangedAt,
-      trial_started_at: a.trialStartedAt,
-      created_at: a.createdAt,
-      deleted_at: a.deletedAt,
-      ...editableRow(a),
-    })
-    .execute();
+  await db.insertInto('accounts').values(accountRow(a)).execute();
 }
 
 export async function update(db: Kysely<DB>, a: Account): Promise<void> {

@@ -19,24 +19,26 @@ export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange 
   };
 }
 
+/** The row of one status change (bulk.ts inserts many of them at once). */
+export function statusChangeRow(c: StatusChange) {
+  return {
+    guid: c.guid,
+    account_guid: c.accountGuid,
+    reseller_guid: c.resellerGuid,
+    partner_guid: c.partnerGuid,
+    old_status: c.oldStatus,
+    new_status: c.newStatus,
+    changed_at: c.changedAt,
+    changed_by_guid: c.changedByGuid,
+    changed_by_email: c.changedByEmail,
+    operation_guid: c.operationGuid,
+    user_count: c.userCount,
+    reason: c.reason,
+  };
+}
+
 export async function insert(db: Kysely<DB>, c: StatusChange): Promise<void> {
-  await db
-    .insertInto('status_history')
-    .values({
-      guid: c.guid,
-      account_guid: c.accountGuid,
-      reseller_guid: c.resellerGuid,
-      partner_guid: c.partnerGuid,
-      old_status: c.oldStatus,
-      new_status: c.newStatus,
-      changed_at: c.changedAt,
-      changed_by_guid: c.changedByGuid,
-      changed_by_email: c.changedByEmail,
-      operation_guid: c.operationGuid,
-      user_count: c.userCount,
-      reason: c.reason,
-    })
-    .execute();
+  await db.insertInto('status_history').values(statusChangeRow(c)).execute();
 }
 
 /** Oldest first. */
