@@ -125,6 +125,7 @@ export async function scaleDemo(ctx: DomainContext, options: ScaleOptions): Prom
   const before = await bulk.countCustomersUnder(ctx.db, resellerGuids);
   const toAdd = Math.max(0, options.customers - before);
   const batchSize = Math.max(1, options.batchSize ?? 2_000);
+  await bulk.prepareBulkLoad(ctx.db, ctx.dialect);
   const actor = systemActor('demo');
   let added = 0;
   let statusChanges = 0;

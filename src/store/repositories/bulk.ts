@@ -5,12 +5,23 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
+import type { Dialect } from '../migrations/index.js';
 import type { Account, StatusChange } from '../records.js';
 import { accountRow, toAccount } from './accounts.js';
 import { statusChangeRow } from './status-history.js';
 import { row as contactRow, type StoredContact } from './contacts.js';
 
 const MAX_PARAMETERS = 30_000;
+
+/**
+ * Readies a connection for a long bulk load. SQLite's default page cache is 2 MiB: once the random-key
+ * indexes (GUIDs, paths) outgrow it, every inserted row reads index pages back from the file and the
+ * rate falls with the store's size (1,450 customers/s at 20,000, 570/s at 100,000). A 512 MiB cache
+ * keeps them in memory for this connection only; the server's own connections keep the default.
+ */
+export async function prepareBulkLoad(db: Kysely<DB>, dialect: Dialect): Promise<void> {
+  if (dialect === 'sqlite') await sql`pragma cache_size = -524288`.execute(db);
+}
 
 function chunks<T>(rows: T[], columns: number): T[][] {
   const size = Math.max(1, Math.floor(MAX_PARAMETERS / columns));
