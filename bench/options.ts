@@ -16,6 +16,7 @@ export interface BenchOptions {
   targets: TargetGroup[];
   out: string | null;
   build: boolean;
+  profile: boolean;
   pgUrl: string;
   help: boolean;
 }
@@ -30,6 +31,8 @@ export const USAGE = `npm run bench -- [flags]
   --only LIST           ${TARGETS.join(',')} (default all)
   --out FILE            markdown report (default .tmp/bench/report-<time>.md)
   --no-build            use dist/ as it is (default: npm run build when src/ is newer)
+  --profile             run each partnerhub row in its own child under node --cpu-prof and report
+                        where its CPU went (slower: profiling costs throughput; figures are marked)
   PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)`;
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T[], flag: string): T[] {
@@ -60,6 +63,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       only: { type: 'string' },
       out: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -76,6 +80,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     targets: list(values.only, TARGETS, [...TARGETS], '--only'),
     out: values.out ?? null,
     build: !values['no-build'],
+    profile: values.profile ?? false,
     pgUrl: env.PARTNERHUB_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     help: values.help ?? false,
   };

@@ -37,12 +37,13 @@ export interface PartnerhubStore {
   dataDir: string;
 }
 
-export async function startPartnerhub(store: PartnerhubStore): Promise<RunningChild> {
+/** `nodeArgs` go to node itself (`--cpu-prof …` under `--profile`). */
+export async function startPartnerhub(store: PartnerhubStore, nodeArgs: string[] = []): Promise<RunningChild> {
   const port = await freePort();
   return startChild({
     name: `partnerhub ${store.label}`,
     command: process.execPath,
-    args: [CLI, 'serve', '--demo', '--data-dir', store.dataDir, '--database', store.databaseUrl, '--port', String(port)],
+    args: [...nodeArgs, CLI, 'serve', '--demo', '--data-dir', store.dataDir, '--database', store.databaseUrl, '--port', String(port)],
     env: BENCH_ENV,
     port,
     readyPath: '/readyz',

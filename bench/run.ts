@@ -4,7 +4,8 @@
  * stdout and to a file (paste it into bench/RESULTS.md with what the numbers mean). `--help` lists flags.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
@@ -69,6 +70,8 @@ async function runSuites(opts: BenchOptions): Promise<Outcome> {
     notes: [],
     sequence: [],
     firstStarts: [],
+    profileDir: opts.profile ? mkdtempSync(join(tmpdir(), 'partnerhub-bench-profiles-')) : null,
+    profiles: [],
   };
   if (opts.build) buildIfStale();
   let throughput = opts.suites.includes('throughput');
@@ -119,6 +122,7 @@ function renderReport(opts: BenchOptions, o: Outcome): string {
     `Machine: ${describeMachine()}. partnerhub ${commit()}, run from \`dist/\`.`,
     `Load average (1, 5, 15 min) before the run: ${formatLoad(o.loadBefore)}; 1-minute load during it (${o.loadDuring.n} samples): ` +
       `${o.loadDuring.min.toFixed(2)}–${o.loadDuring.max.toFixed(2)}, mean ${o.loadDuring.mean.toFixed(2)}.`,
+    ...(opts.profile ? ['**Profiled run**: every partnerhub child ran under `node --cpu-prof`, which costs it throughput; compare its rows with care.'] : []),
     `Load: autocannon ${o.tools.autocannon}, ${opts.connections} connections, ${opts.warmupSeconds} s warm-up then ${opts.seconds} s measured per row, ` +
       'in the benchmark process on the same 2 cores as the server. Every row was measured right after a run of the node:http baseline, ' +
       'and the last one is followed by one; its ratios are to the mean of the two baseline runs around it.',
@@ -134,8 +138,17 @@ function renderReport(opts: BenchOptions, o: Outcome): string {
       throughputTable(ctx.sequence),
     );
   }
+  if (ctx.profiles.length) {
+    lines.push(
+      '',
+      `Where each partnerhub row's server CPU went (\`--profile\`: self time by package or source file, share of busy time, the child's own start included; profiles kept in ${ctx.profileDir}):`,
+      '',
+      ...ctx.profiles.map((p) => `- ${p.row}: ${p.places}`),
+    );
+  }
   if (ctx.firstStarts.length || o.startup.length) {
-    lines.push('', 'Start-up, spawn to first 200 from the ready URL:', '', startupTable(o.startup));
+    if (o.startup.length) lines.push('', 'Start-up, spawn to first 200 from the ready URL:', '', startupTable(o.startup));
+    else lines.push('');
     for (const f of ctx.firstStarts) lines.push(`- first start on an empty ${f.store} store, seeding the demo: ${formatNumber(f.ms)} ms`);
   }
   if (ctx.notes.length) lines.push('', 'Notes:', '', ...ctx.notes.map((n) => `- ${n}`));

@@ -3,7 +3,7 @@
  * the bare node:http baseline and the last one followed by one (A B A B … A), so every figure has a
  * baseline taken minutes, not hours, from it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { loadFixture, partnerhubTarget, probe, startPartnerhub, PARTNERHUB_REQUE
 import { BASELINE_PEER, PEERS_UNDER_TEST } from './peers.js';
 import type { RunningChild } from './procs.js';
 import type { Measurement } from './report.js';
+import { formatPlaces, topPlaces, type CpuProfile } from './profile.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -29,6 +30,9 @@ export interface SuiteContext {
   sequence: Measurement[];
   /** Start-up of each partnerhub store the first time, when it seeds the demo. */
   firstStarts: { store: string; ms: number }[];
+  /** With --profile: each partnerhub row runs in a fresh child under `node --cpu-prof`, written here. */
+  profileDir: string | null;
+  profiles: { row: string; places: string }[];
 }
 
 /** A store of its own: a temp data dir, and for PostgreSQL a fresh schema; null when PostgreSQL is unreachable. */
@@ -90,7 +94,12 @@ export async function partnerhubGroup(ctx: SuiteContext, baseline: LoadTarget, s
   try {
     const fx = await loadFixture(store);
     ctx.log(`partnerhub ${store.label} (pid ${server.pid}, ${fx.customers.length} customers under ${fx.creds.principals.reseller_admin.account.name})`);
-    for (const kind of PARTNERHUB_REQUESTS) {
+    for (const [i, kind] of PARTNERHUB_REQUESTS.entries()) {
+      const profileDir = ctx.profileDir && join(ctx.profileDir, `${store.kind}-${i}`);
+      if (profileDir) {
+        await server.stop();
+        server = await startPartnerhub(store, ['--cpu-prof', '--cpu-prof-dir', profileDir]);
+      }
       // An index no run reaches, so the probe repeats no signature.
       const problem = await probe(server.url, kind.make(fx)(1_000_000_000), kind.check);
       if (problem) {
@@ -98,9 +107,23 @@ export async function partnerhubGroup(ctx: SuiteContext, baseline: LoadTarget, s
         continue;
       }
       await measurePair(ctx, baseline, partnerhubTarget(kind, server, `partnerhub ${store.label}`, fx));
+      if (profileDir) {
+        await server.stop(); // the profile is written as the process exits
+        ctx.profiles.push({ row: `${kind.request}, ${store.label}`, places: summarizeProfile(profileDir) });
+      }
     }
   } finally {
     await server.stop();
+  }
+}
+
+function summarizeProfile(dir: string): string {
+  try {
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) return 'no profile written';
+    return formatPlaces(topPlaces(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, 7));
+  } catch (e) {
+    return `profile unreadable: ${(e as Error).message}`;
   }
 }
 
