@@ -12,6 +12,9 @@ export interface CpuProfile {
 /** The place a frame's code lives: "kysely", "fastify", "src/faces/mimecast/auth", "node:internal", "(garbage collector)". */
 export function placeOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  // better-sqlite3 runs the statement synchronously inside this Kysely frame, and the profiler shows no
+  // frame for the native call: its self time is SQLite's own work, not Kysely's.
+  if (functionName === 'executeQuery' && url.includes('/dialect/sqlite/sqlite-driver')) return 'SQLite engine (native, under kysely executeQuery)';
   const modules = url.lastIndexOf('/node_modules/');
   if (modules >= 0) {
     const parts = url.slice(modules + '/node_modules/'.length).split('/');

@@ -11,6 +11,8 @@ describe('benchmark profile summary', () => {
     assert.equal(placeOf('node:internal/crypto/hash', 'digest'), 'node:internal');
     assert.equal(placeOf('', '(garbage collector)'), '(garbage collector)');
     assert.equal(placeOf('', 'writev'), '(native)');
+    assert.equal(placeOf('file:///p/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js', 'executeQuery'), 'SQLite engine (native, under kysely executeQuery)');
+    assert.equal(placeOf('file:///p/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js', 'acquireConnection'), 'kysely');
   });
 
   it('sums self time per place as shares of busy time', () => {
