@@ -9,9 +9,11 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** The place a frame's code lives: "kysely", "fastify", "src/faces/mimecast/auth", "node:internal", "(garbage collector)". */
+/** The place a frame's code lives: "kysely", "fastify", "src/faces/mimecast/auth", "node:internal", "native writev", "(garbage collector)". */
 export function placeOf(url: string, functionName: string): string {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  // Frames without a script are the VM's own ("(garbage collector)") or native bindings, named by the call
+  // ("writev" is the socket write of responses and queries).
+  if (!url) return functionName.startsWith('(') ? functionName : `native ${functionName || '(anonymous)'}`;
   // better-sqlite3 runs the statement synchronously inside this Kysely frame, and the profiler shows no
   // frame for the native call: its self time is SQLite's own work, not Kysely's.
   if (functionName === 'executeQuery' && url.includes('/dialect/sqlite/sqlite-driver')) return 'SQLite engine (native, under kysely executeQuery)';

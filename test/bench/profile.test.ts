@@ -10,7 +10,7 @@ describe('benchmark profile summary', () => {
     assert.equal(placeOf('file:///work/x/dist/src/faces/mimecast/auth.js', 'authenticate'), 'src/faces/mimecast/auth');
     assert.equal(placeOf('node:internal/crypto/hash', 'digest'), 'node:internal');
     assert.equal(placeOf('', '(garbage collector)'), '(garbage collector)');
-    assert.equal(placeOf('', 'writev'), '(native)');
+    assert.equal(placeOf('', 'writev'), 'native writev');
     assert.equal(placeOf('file:///p/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js', 'executeQuery'), 'SQLite engine (native, under kysely executeQuery)');
     assert.equal(placeOf('file:///p/node_modules/kysely/dist/esm/dialect/sqlite/sqlite-driver.js', 'acquireConnection'), 'kysely');
   });
