@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/principal.js';
 import type { DomainContext } from '../../domain/context.js';
 import { createAccount, deleteAccount, findAccount, listAccounts, updateAccount, type Account, type AccountFields } from '../../domain/account.js';
-import { disableAccount, enableAccount } from '../../domain/account-state.js';
+import { disableAccount, enableAccount } from '../../domain/suspension.js';
 import { createLoginToken } from '../../domain/login-token.js';
 import { findSubAccountByReference } from '../../domain/sub-accounts.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
 import type { Account, AccountKey, AccountSearch, Page } from '../../domain/account.js';
 import type { ServiceStatus } from '../../domain/status.js';
+import type { Dialect } from '../connect.js';
 import { escapeLike, prefixEnd } from './text-match.js';
 
 type Row = Selectable<AccountTable>;
@@ -139,15 +140,35 @@ export async function findByGuid(db: Kysely<DB>, guid: string): Promise<Account 
 
 /** By any identifier, inside a subtree (`underPath`), live accounts unless `includeDeleted`. */
 export async function findBy(db: Kysely<DB>, key: AccountKey, underPath: string, includeDeleted = false): Promise<Account | null> {
-  let q = db.selectFrom('accounts').selectAll();
+  const row = await byKey(db, key, underPath, includeDeleted).selectAll().executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+/**
+ * findBy for a live account, locked until the transaction ends, in one statement: PostgreSQL reads the row
+ * FOR UPDATE; SQLite takes its write lock with a no-op UPDATE … RETURNING of that row, so a concurrent writer
+ * waits instead of failing after it has read.
+ */
+export async function lockBy(db: Kysely<DB>, dialect: Dialect, key: AccountKey, underPath: string): Promise<Account | null> {
+  if (dialect === 'postgres') {
+    const row = await byKey(db, key, underPath, false).selectAll().limit(1).forUpdate().executeTakeFirst();
+    return row ? toAccount(row) : null;
+  }
+  const target = byKey(db, key, underPath, false).select('guid').limit(1);
+  const row = await db.updateTable('accounts').set({ guid: sql`guid` }).where('guid', '=', target).returningAll().executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+/** The oldest account matching the key inside the subtree; the one place identifiers meet columns. */
+function byKey(db: Kysely<DB>, key: AccountKey, underPath: string, includeDeleted: boolean) {
+  let q = db.selectFrom('accounts');
   if ('guid' in key) q = q.where('guid', '=', key.guid);
   else if ('accountNumber' in key) q = q.where('account_number', '=', key.accountNumber);
   else if ('accountCode' in key) q = q.where('account_code', '=', key.accountCode);
   else q = q.where('reference_number', '=', key.referenceNumber);
   if (underPath !== '/') q = q.where('path', '>=', underPath).where('path', '<', prefixEnd(underPath));
   if (!includeDeleted) q = q.where('deleted_at', 'is', null);
-  const row = await q.orderBy('created_at').orderBy('guid').executeTakeFirst();
-  return row ? toAccount(row) : null;
+  return q.orderBy('created_at').orderBy('guid');
 }
 
 export async function hasLiveChildren(db: Kysely<DB>, guid: string): Promise<boolean> {

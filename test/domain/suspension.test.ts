@@ -4,7 +4,7 @@ import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
 import type { TestEnv } from '../helpers/context.js';
 import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import { createAccount, findAccountUnscoped } from '../../src/domain/account.js';
-import { disableAccount, enableAccount, STATE_CHANGE_WINDOW_MS } from '../../src/domain/account-state.js';
+import { disableAccount, enableAccount, STATE_CHANGE_WINDOW_MS } from '../../src/domain/suspension.js';
 import { changeStatus, statusHistory } from '../../src/domain/status.js';
 import { systemActor } from '../../src/domain/principal.js';
 import { DomainError, ErrorCode } from '../../src/domain/errors.js';
