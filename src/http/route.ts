@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { DomainContext } from '../domain/context.js';
-import { setScopeErrorHandler, type ErrorResponder } from './framework-errors.js';
+import { setScopeErrorHandler } from './framework-errors.js';
 
 /**
  * The one way every face declares a route. A route names its method and path, its TypeBox schemas
@@ -64,8 +64,12 @@ export interface FaceDefinition<A> {
   /** The hook the authentication runs in (default onRequest: before the body is read). */
   authenticateAt?: 'onRequest' | 'preValidation' | 'preHandler';
   authenticateUnknownRoutes?: boolean;
-  /** The face's one error map: domain errors, schema failures and framework errors to the vendor's shape. */
-  errors: ErrorResponder;
+  /**
+   * The face's one error map: domain errors, schema failures and framework errors to the vendor's shape.
+   * `scope` is the config of the scope the request arrived in, also for unknown URLs and router errors,
+   * where no route's config is there to say (for example) which API version the URL belongs to.
+   */
+  errors(error: FastifyError, request: FastifyRequest, reply: FastifyReply, scope: Record<string, unknown>): unknown;
   /** Content-type parsers, body and key normalisation, serializers: everything about the face's formats. */
   codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
   /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
@@ -126,9 +130,9 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
         async (scope) => {
           const scopeConfig = s.config ?? {};
           face.codec?.(scope, scopeConfig);
-          setScopeErrorHandler(scope, face.errors);
+          setScopeErrorHandler(scope, (error, request, reply) => face.errors(error, request, reply, scopeConfig));
           scope.setNotFoundHandler((request, reply) =>
-            face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply),
+            face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply, scopeConfig),
           );
           if (face.authenticate) {
             const authenticate = face.authenticate;
