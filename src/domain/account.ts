@@ -84,8 +84,9 @@ export interface NewAccount extends AccountFields {
 
 /** Identifiers every face needs, allocated together from store sequences so concurrent creations never collide. */
 export async function allocateIdentifiers(trx: Kysely<DB>, region: string) {
-  const accountNumber = String(await counters.next(trx, 'account_number'));
-  const seq = await counters.next(trx, 'mimecast_sequence');
+  const next = await counters.nextEach(trx, ['account_number', 'mimecast_sequence']);
+  const accountNumber = String(next.account_number);
+  const seq = next.mimecast_sequence;
   const grid = Math.floor(seq / 100_000);
   const cell = seq % 100_000;
   return {

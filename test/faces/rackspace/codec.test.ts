@@ -7,10 +7,11 @@ import { findAccountUnscoped, listAccounts } from '../../../src/domain/account.j
 import { systemActor } from '../../../src/domain/principal.js';
 import { queryAudit } from '../../../src/domain/audit.js';
 import { signRackspaceRequest } from '../../../src/client/rackspace.js';
-import { xmlTree } from './helpers.js';
+import { call, seedReseller, xmlTree } from './helpers.js';
 
+/** What the face's codec does for every route: bodies in every format the clients send, and Rackspace-shaped answers to unknown URLs. */
 for (const kind of STORE_KINDS) {
-  describe(`Rackspace request bodies on ${kind}`, storeSuiteOptions(kind), () => {
+  describe(`Rackspace codec: request bodies and unknown URLs on ${kind}`, storeSuiteOptions(kind), () => {
     let t: TestApp;
     let fx: Fixture;
     before(async () => {
@@ -103,6 +104,19 @@ for (const kind of STORE_KINDS) {
       assert.equal(res.statusCode, 200, res.body);
       const a2 = (await findAccountUnscoped(t.ctx, { guid: fx.a2.guid }))!;
       assert.deepEqual([a2.city, a2.zip], ['Paris', '75001']);
+    });
+
+    it('answers unknown Rackspace URLs with a Rackspace-shaped 404', async () => {
+      const seed = await seedReseller(t.ctx, fx.partner.guid);
+      for (const path of ['/v1/nothing', '/v0/customers/1/nothing', '/customers/1/2/3']) {
+        const res = await call(t, seed.admin, { method: 'GET', path, format: 'json' });
+        assert.equal(res.status, 404, path);
+        assert.equal(res.errorMessage, 'Make sure the URL is correct.');
+        assert.equal((res.json as any).itemNotFoundFault.code, 404);
+      }
+      const wrongVerb = await call(t, seed.admin, { method: 'POST', path: `/v1/customers/${seed.c17.accountNumber}`, format: 'xml' });
+      assert.equal(wrongVerb.status, 404);
+      assert.equal(xmlTree(wrongVerb.body).name, 'itemNotFoundFault');
     });
   });
 }
