@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
-import type { DomainContext } from './context.js';
+import { assertTransaction, type DomainContext } from './context.js';
 import { DomainError, ErrorCode, notFound, validationError } from './errors.js';
 import { newGuid } from './ids.js';
 import { authorize, sees, type Actor } from './principal.js';
@@ -10,12 +10,12 @@ import { changeUserCount } from './usage.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
-import { assertTransaction, transaction } from './transaction.js';
+import { transaction } from './transaction.js';
 import { cleanFields, EDITABLE_FIELDS, validateAccountFields } from './account-fields.js';
 
 export { EDITABLE_FIELDS, isEmail, NAME_MAX, REFERENCE_MAX, validateAccountFields } from './account-fields.js';
 
-export type AccountKind = 'partner' | 'reseller' | 'customer';
+export type AccountKind = import('../store/records.js').AccountKind;
 
 /** Which kind of account may sit directly below which. Partners may bill customers directly. */
 const CHILD_KINDS: Record<AccountKind, AccountKind[]> = {
@@ -24,48 +24,7 @@ const CHILD_KINDS: Record<AccountKind, AccountKind[]> = {
   customer: [],
 };
 
-export interface Account {
-  guid: string;
-  parentGuid: string | null;
-  path: string;
-  kind: AccountKind;
-  name: string;
-  referenceNumber: string | null;
-  accountNumber: string;
-  accountCode: string;
-  mimecastId: string;
-  addressLine1: string | null;
-  addressLine2: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
-  country: string | null;
-  phone: string | null;
-  email: string | null;
-  contactName: string | null;
-  contactEmail: string | null;
-  telephone: string | null;
-  userCount: number;
-  primaryDomain: string | null;
-  temporaryDomain: string;
-  adminEmail: string | null;
-  hostingJurisdiction: string | null;
-  supportJurisdiction: string | null;
-  supportPackage: string | null;
-  customerAdvocate: string | null;
-  customerDevelopmentManager: string | null;
-  mainProduct: string | null;
-  renewalDate: string | null;
-  officePhone: string | null;
-  supportMailto: string | null;
-  extra: Record<string, unknown>;
-  status: ServiceStatus;
-  statusChangedAt: string;
-  trialStartedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
+export type Account = import('../store/records.js').Account;
 
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -206,7 +165,7 @@ export async function updateAccount(ctx: DomainContext, actor: Actor, guid: stri
  * as clients expect the field's message for a bad value.
  */
 export async function editAccount(tx: DomainContext, actor: Actor, account: LockedAccount, patch: AccountFields): Promise<Account> {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   const problems = validateAccountFields(patch, 'update');
   if (problems.length) throw validationError(problems);
   authorize(actor, 'account.update', account);
@@ -264,7 +223,7 @@ export async function deleteAccount(ctx: DomainContext, actor: Actor, guid: stri
 
 /** closeAccount on an account its caller has locked (so no child can appear below it while it closes). */
 export async function closeAccount(tx: DomainContext, actor: Actor, account: LockedAccount): Promise<void> {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   authorize(actor, 'account.delete', account);
   if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot delete itself');
   if (await accountsRepo.hasLiveChildren(tx.db, account.guid)) {
@@ -292,7 +251,7 @@ export async function visibleAccount(db: Kysely<DB>, actor: Actor, guid: string)
   return account;
 }
 
-export type AccountKey = { guid: string } | { accountNumber: string } | { accountCode: string } | { referenceNumber: string };
+export type AccountKey = import('../store/records.js').AccountKey;
 
 /** Finds a live account by any of its identifiers, limited to what the actor can see and read. */
 export async function findAccount(ctx: DomainContext, actor: Actor, key: AccountKey): Promise<Account> {
@@ -313,7 +272,7 @@ export async function visibleAccountBy(ctx: DomainContext, actor: Actor, key: Ac
 
 /** visibleAccountBy, locked until the caller's transaction ends: the one read an edit, a deletion or a contact change makes. */
 export async function lockVisibleAccount(tx: DomainContext, actor: Actor, key: AccountKey): Promise<LockedAccount> {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   const account = await accountsRepo.lockBy(tx.db, tx.dialect, key, actor.system ? '/' : actor.accountPath);
   if (!account) throw notFound('account', 'Account not found');
   return account as LockedAccount;
@@ -324,23 +283,9 @@ export async function findAccountUnscoped(ctx: DomainContext, key: AccountKey): 
   return accountsRepo.findBy(ctx.db, key, '/', true);
 }
 
-export interface AccountSearch {
-  /** Direct children of this account … */
-  childrenOf?: string;
-  /** … or every account in this account's subtree (excluding the account itself). */
-  descendantsOf?: string;
-  kind?: AccountKind;
-  /** Case-insensitive prefix of name, account number or reference number; `digit` means "starts with 0-9". */
-  startsWith?: string | { digit: true };
-  contains?: string;
-  limit: number;
-  offset: number;
-}
+export type AccountSearch = import('../store/records.js').AccountSearch;
 
-export interface Page<T> {
-  total: number;
-  items: T[];
-}
+export type Page<T> = import('../store/records.js').Page<T>;
 
 /** Lists live accounts the actor can read, ordered by name then account number. */
 export async function listAccounts(ctx: DomainContext, actor: Actor, search: AccountSearch): Promise<Page<Account>> {

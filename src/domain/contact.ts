@@ -1,10 +1,10 @@
-import type { DomainContext } from './context.js';
+import { assertTransaction, type DomainContext } from './context.js';
 import { DomainError, ErrorCode, notFound, validationError, type FieldError } from './errors.js';
 import { authorize, type Actor } from './principal.js';
 import { isEmail, lockVisibleAccount, visibleAccountBy, type Account, type AccountKey, type LockedAccount } from './account.js';
 import { recordAudit } from './audit.js';
 import { parsePage, type PageRequest, type SizedPage } from './paging.js';
-import { assertTransaction, transaction } from './transaction.js';
+import { transaction } from './transaction.js';
 import * as contactsRepo from '../store/repositories/contacts.js';
 
 /**
@@ -213,7 +213,7 @@ export async function addContact(ctx: DomainContext, actor: Actor, key: AccountK
  * invariant true until the change commits. The role is checked before the body is judged.
  */
 export async function addContactTo(tx: DomainContext, actor: Actor, account: LockedAccount, input: ContactInput, options: ContactOptions): Promise<Contact> {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   authorize(actor, 'contact.manage', account);
   const { problems, fields } = validateContactInput(input ?? {}, 'create');
   if (problems.length) throw validationError(problems);
@@ -255,7 +255,7 @@ function breaksInvariant(counts: { billing: number; alerts: number }, before: co
 
 /** A contact of a locked account: the account's lock makes the counts and the contact what they will be at commit. */
 async function contactToChange(tx: DomainContext, actor: Actor, account: LockedAccount, contactId: string | number) {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   authorize(actor, 'contact.manage', account);
   const id = parseNumericId(contactId);
   const c = id === null ? null : await contactsRepo.find(tx.db, account.guid, id);

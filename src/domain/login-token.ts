@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction, type DomainContext } from './context.js';
 import { MINUTE } from './clock.js';
 import { notFound, validationError, type FieldError } from './errors.js';
 import { hashSecret } from './secrets.js';
 import { authorize, systemActor, type Actor, type Role } from './principal.js';
 import { visibleAccount, type Account } from './account.js';
 import { recordAudit } from './audit.js';
-import { assertTransaction, transaction } from './transaction.js';
+import { transaction } from './transaction.js';
 import * as tokensRepo from '../store/repositories/login-tokens.js';
 import * as principalsRepo from '../store/repositories/principals.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
@@ -16,17 +15,7 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 export const LOGIN_TOKEN_TTL_MS = 10 * MINUTE;
 export const USER_NAME_MAX = 64;
 
-export interface LoginTokenRecord {
-  tokenHash: string;
-  accountGuid: string;
-  userName: string;
-  virtualUser: boolean;
-  principalGuid: string | null;
-  issuedByGuid: string;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-}
+export type LoginTokenRecord = import('../store/records.js').LoginTokenRecord;
 
 export interface LoginTokenRequest {
   userName: string | null | undefined;
@@ -92,7 +81,7 @@ export async function createLoginToken(ctx: DomainContext, actor: Actor, account
  * the request is judged, so a caller without it learns nothing about the account's admin users.
  */
 export async function issueLoginToken(tx: DomainContext, actor: Actor, account: Account, req: LoginTokenRequest): Promise<IssuedLoginToken> {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   authorize(actor, 'login_token.create', account);
   const problems = validateLoginTokenRequest(req);
   if (problems.length) throw validationError(problems);

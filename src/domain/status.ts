@@ -4,7 +4,7 @@ import * as history from '../store/repositories/status-history.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import type { Account } from './account.js';
 import type { Actor } from './principal.js';
-import type { DomainContext } from './context.js';
+import { inTransaction, type DomainContext } from './context.js';
 import { DomainError, ErrorCode } from './errors.js';
 import { newGuid } from './ids.js';
 import { recordAudit } from './audit.js';
@@ -18,8 +18,8 @@ export const SERVICE_STATUSES = [
   'TrialActive',
   'DemoAccount',
   'CertifiedSecure',
-] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+] as const satisfies readonly ServiceStatus[];
+export type ServiceStatus = import('../store/records.js').ServiceStatus;
 
 export function isServiceStatus(s: string): s is ServiceStatus {
   return (SERVICE_STATUSES as readonly string[]).includes(s);
@@ -45,20 +45,7 @@ export function canTransition(from: ServiceStatus, to: ServiceStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-export interface StatusChange {
-  guid: string;
-  accountGuid: string;
-  resellerGuid: string | null;
-  partnerGuid: string | null;
-  oldStatus: ServiceStatus | null;
-  newStatus: ServiceStatus;
-  changedAt: string;
-  changedByGuid: string;
-  changedByEmail: string;
-  operationGuid: string;
-  userCount: number;
-  reason: string | null;
-}
+export type StatusChange = import('../store/records.js').StatusChange;
 
 export interface ChangeStatusOptions {
   /** Groups the rows of one operation (a disable that suspends several services shares one). */
@@ -78,7 +65,8 @@ export function ancestry(account: Pick<Account, 'path' | 'kind' | 'guid'>): { pa
 
 /**
  * The one way a service status changes: it writes the account's new status, a history row and an audit
- * entry in the caller's transaction. Faces and schedulers all come through here.
+ * entry in the caller's transaction. Faces and schedulers all come through here. Given a plain handle (an
+ * operator's script, a test), the change still lands whole: it runs in a transaction of its own.
  */
 export async function changeStatus(
   trx: Kysely<DB>,
@@ -88,6 +76,10 @@ export async function changeStatus(
   to: ServiceStatus,
   options: ChangeStatusOptions = {},
 ): Promise<StatusChange> {
+  return inTransaction({ ...ctx, db: trx }, (t) => writeStatusChange(t, ctx, actor, account, to, options));
+}
+
+async function writeStatusChange(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, to: ServiceStatus, options: ChangeStatusOptions): Promise<StatusChange> {
   const from = account.status;
   if (from === to) {
     throw new DomainError(ErrorCode.InvalidTransition, `Account ${account.accountNumber} is already ${to}`);

@@ -1,4 +1,4 @@
-import type { DomainContext } from './context.js';
+import { assertTransaction, type DomainContext } from './context.js';
 import { MINUTE } from './clock.js';
 import { DomainError, ErrorCode } from './errors.js';
 import { newGuid } from './ids.js';
@@ -6,7 +6,7 @@ import { authorize, type Actor } from './principal.js';
 import { visibleAccount, type Account } from './account.js';
 import { canTransition, changeStatus, type ServiceStatus, type StatusChange } from './status.js';
 import { hitRateLimitIn } from './limits.js';
-import { assertTransaction, transaction } from './transaction.js';
+import { transaction } from './transaction.js';
 import * as subAccounts from '../store/repositories/sub-accounts.js';
 import * as history from '../store/repositories/status-history.js';
 
@@ -34,7 +34,7 @@ export interface StateChangeResult {
  * kept only if the change commits, so a refused or failed change does not use the window up.
  */
 async function claimStateChange(tx: DomainContext, actor: Actor, account: Account): Promise<void> {
-  assertTransaction(tx);
+  assertTransaction(tx.db);
   authorize(actor, 'account.status', account);
   if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot enable or disable itself');
   const decision = await hitRateLimitIn(tx.db, tx, `account-state:${account.guid}`, 1, STATE_CHANGE_WINDOW_MS);
