@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
-import { validationError, notFound } from './errors.js';
+import { DomainError, ErrorCode, validationError, notFound } from './errors.js';
 import { authorize, type Actor } from './principal.js';
 import type { Account } from './account.js';
 import { recordAudit } from './audit.js';
@@ -40,6 +40,16 @@ export async function changeUserCount(trx: Kysely<DB>, ctx: DomainContext, actor
   const current = await usageRepo.currentCount(trx, account.guid);
   if (current === null) throw notFound('account', 'Account not found');
   return write(trx, ctx, actor, account, current, newCount);
+}
+
+/**
+ * changeUserCount for a caller that loaded the account under its lock in this same transaction
+ * (lockLiveAccount): the count it holds is the stored one, so neither the lock nor the count is taken again.
+ */
+export async function changeLockedUserCount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, locked: Account, newCount: number): Promise<Account> {
+  if (!trx.isTransaction) throw new DomainError(ErrorCode.Internal, 'a user count is changed inside the transaction that locked the account');
+  checkCount(newCount);
+  return write(trx, ctx, actor, locked, locked.userCount, newCount);
 }
 
 /**
