@@ -12,7 +12,7 @@ import {
   supportProfile,
 } from '../../domain/provisioning.js';
 import { route } from '../../http/route.js';
-import { envelope, RequestBody, responses, type McEnvelope } from './envelope.js';
+import { envelope, RequestBody, responses, type McEnvelope, type McRouteSchema } from './envelope.js';
 import { eachItem, readCreate, readUpdate } from './items.js';
 import { AccountView, accountView, ProvisionedAccountView, provisionedAccountView, SupportView, supportView } from './views.js';
 
@@ -26,7 +26,8 @@ function answer(reply: FastifyReply, body: McEnvelope): McEnvelope {
 
 /** An account with the products it holds and the accounts above it: two reads, neither repeated. */
 async function surroundings(ctx: DomainContext, account: Account) {
-  const [packages, umbrellas] = [await accountPackages(ctx, account), await ancestorAccounts(ctx, account)];
+  const packages = await accountPackages(ctx, account);
+  const umbrellas = await ancestorAccounts(ctx, account);
   return { packages, umbrellas };
 }
 
@@ -36,7 +37,7 @@ async function provisioned(ctx: DomainContext, account: Account) {
 }
 
 export const accountRoutes = [
-  route<Actor, { body: typeof RequestBody; response: ReturnType<typeof responses<typeof SupportView>> }>({
+  route<Actor, McRouteSchema<typeof SupportView>>({
     method: 'POST',
     url: '/get-support-info',
     operationId: 'getSupportInfo',
@@ -45,7 +46,7 @@ export const accountRoutes = [
     handler: async ({ actor, domain }) => envelope(200, [supportView(await supportProfile(domain, actor))]),
   }),
 
-  route<Actor, { body: typeof RequestBody; response: ReturnType<typeof responses<typeof AccountView>> }>({
+  route<Actor, McRouteSchema<typeof AccountView>>({
     method: 'POST',
     url: '/get-account',
     operationId: 'getAccount',
@@ -58,7 +59,7 @@ export const accountRoutes = [
     },
   }),
 
-  route<Actor, { body: typeof RequestBody; response: ReturnType<typeof responses<typeof ProvisionedAccountView>> }>({
+  route<Actor, McRouteSchema<typeof ProvisionedAccountView>>({
     method: 'POST',
     url: '/update-account',
     operationId: 'updateAccount',
@@ -73,7 +74,7 @@ export const accountRoutes = [
     },
   }),
 
-  route<Actor, { body: typeof RequestBody; response: ReturnType<typeof responses<typeof ProvisionedAccountView>> }>({
+  route<Actor, McRouteSchema<typeof ProvisionedAccountView>>({
     method: 'POST',
     url: '/create-account',
     operationId: 'createAccount',

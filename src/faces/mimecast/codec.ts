@@ -46,9 +46,9 @@ function nestedDeeperThan(root: unknown, max: number): boolean {
 
 /** The envelope's null members left out, down to `meta.pagination`; the `data` items are left as sent (they are echoed). */
 function envelopeWithoutNulls(body: unknown): unknown {
-  const strip = (v: unknown, keep: string[], inner: Record<string, (x: unknown) => unknown> = {}) => {
+  const strip = (v: unknown, nullable: string[], inner: Record<string, (x: unknown) => unknown> = {}) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    const entries = Object.entries(v).filter(([k, x]) => x !== null || !keep.includes(k));
+    const entries = Object.entries(v).filter(([k, x]) => x !== null || !nullable.includes(k));
     return Object.fromEntries(entries.map(([k, x]) => [k, inner[k] ? inner[k](x) : x]));
   };
   const pagination = (p: unknown) => strip(p, ['pageSize', 'pageToken']);
@@ -74,10 +74,10 @@ export function schemaIssues(check: TypeCheck<TSchema>, value: unknown): SchemaI
 /**
  * Installs the face's formats on one of its scopes. Bodies: Mimecast's Python sample posts `str(dict)` as
  * application/json, and clients send any content type, so every body is read leniently here and only here.
- * Schemas: Fastify's default Ajv coerces (`coerceTypes: 'array'` would wrap a scalar `data` into an array
- * and turn a refused request into a per-item failure) and strips unknown properties from items that are
- * echoed back as `key`; Mimecast's envelope is checked exactly, so the scope compiles its route schemas
- * with TypeBox's compiler, which neither coerces nor mutates.
+ * Schemas: Fastify's default Ajv coerces types (`coerceTypes: 'array'`): it would wrap a scalar `data` into
+ * a one-item array, turning a refused request into a per-item failure, and read `true` as a page size.
+ * Mimecast's envelope is checked as sent, so the scope compiles its route schemas with TypeBox's compiler,
+ * which neither coerces nor changes the body; responses are still serialized by Fastify from their schemas.
  */
 export function mimecastCodec(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();

@@ -72,6 +72,9 @@ export function responses<T extends TSchema>(item: T) {
   return { 200: Envelope(item), '4xx': failure, '5xx': failure };
 }
 
+/** The schemas of a Mimecast route answering `View` items, for route<Actor, McRouteSchema<…>>(…). */
+export type McRouteSchema<View extends TSchema> = { body: typeof RequestBody; response: ReturnType<typeof responses<View>> };
+
 export function envelope<T>(status: number, data: T[] = [], fail: McFail[] = [], pagination?: McPagination): McEnvelope<T> {
   return { meta: pagination ? { status, pagination } : { status }, data, fail };
 }

@@ -188,7 +188,7 @@ function asFailure(error: FastifyError): McFailure {
   return FAILURES.internal();
 }
 
-export function send(reply: FastifyReply, body: McEnvelope): FastifyReply {
+function send(reply: FastifyReply, body: McEnvelope): FastifyReply {
   return reply.code(body.meta.status).type('application/json; charset=utf-8').send(body);
 }
 

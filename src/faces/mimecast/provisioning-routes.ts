@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/principal.js';
 import { provisionableProducts } from '../../domain/provisioning.js';
 import { route } from '../../http/route.js';
-import { envelope, RequestBody, responses } from './envelope.js';
+import { envelope, RequestBody, responses, type McRouteSchema } from './envelope.js';
 import { FAILURES } from './errors.js';
 import { PackageView, packageView } from './views.js';
 
@@ -24,7 +24,7 @@ export function readPageToken(token: string): number | null {
 }
 
 export const provisioningRoutes = [
-  route<Actor, { body: typeof RequestBody; response: ReturnType<typeof responses<typeof PackageView>> }>({
+  route<Actor, McRouteSchema<typeof PackageView>>({
     method: 'POST',
     url: '/get-packages',
     operationId: 'getPackages',
