@@ -9,22 +9,7 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 import * as usageRepo from '../store/repositories/service-usage.js';
 import { visibleAccount } from './account.js';
 
-/** The counters CCC reports for a service over a period. */
-export interface UsageCounters {
-  totalUsers: number;
-  proUsers: number;
-  guestUsers: number;
-  disabledUsers: number;
-  unregisteredUsers: number;
-  secureMessagingGateway: number;
-  secureMessagingPlus: number;
-  dataLeakPrevention: number;
-  secureLargeFiles: number;
-  secureForms: number;
-  messages: number;
-  attachments: number;
-  attachmentStorageBytes: number;
-}
+export type UsageCounters = import('../store/records.js').UsageCounters;
 
 export const USAGE_COUNTERS = [
   'totalUsers',
@@ -55,11 +40,7 @@ const LEVEL_COUNTERS: ReadonlySet<keyof UsageCounters> = new Set([
   'attachmentStorageBytes',
 ]);
 
-export interface DailyUsage extends UsageCounters {
-  accountGuid: string;
-  /** UTC day, YYYY-MM-DD. */
-  day: string;
-}
+export type DailyUsage = import('../store/records.js').DailyUsage;
 
 export type PeriodKind = 'daily' | 'monthly';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, ServiceUsageDailyTable } from '../schema.js';
-import type { DailyUsage, UsageCounters } from '../../domain/service-usage.js';
+import type { DailyUsage, UsageCounters } from '../records.js';
 import { prefixEnd } from './text-match.js';
 
 function toDailyUsage(r: Selectable<ServiceUsageDailyTable>): DailyUsage {

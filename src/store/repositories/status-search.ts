@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import type { StatusChange } from '../../domain/status.js';
-import type { StatusChangeSearch } from '../../domain/status-search.js';
+import type { StatusChange, StatusChangeSearch } from '../records.js';
 import { toStatusChange } from './status-history.js';
 import { prefixEnd } from './text-match.js';
 
