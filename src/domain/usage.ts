@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
-import { DomainError, ErrorCode, validationError, notFound } from './errors.js';
+import { assertTransaction, inTransaction } from './context.js';
+import { validationError, notFound } from './errors.js';
 import { authorize, type Actor } from './principal.js';
 import type { Account } from './account.js';
 import { recordAudit } from './audit.js';
@@ -40,7 +40,6 @@ export async function changeUserCount(trx: Kysely<DB>, ctx: DomainContext, actor
  * (lockLiveAccount): the count it holds is the stored one, so neither the lock nor the count is taken again.
  */
 export async function changeLockedUserCount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, locked: Account, newCount: number): Promise<Account> {
-  if (!trx.isTransaction) throw new DomainError(ErrorCode.Internal, 'a user count is changed inside the transaction that locked the account');
   checkCount(newCount);
   return write(trx, ctx, actor, locked, locked.userCount, newCount);
 }
@@ -68,6 +67,8 @@ export async function adjustUserCount(trx: Kysely<DB>, ctx: DomainContext, actor
 async function write(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, current: number, next: number): Promise<Account> {
   account.userCount = current;
   if (current === next) return account;
+  // The count read under the lock is current only inside that lock's transaction.
+  assertTransaction(trx);
   const at = ctx.clock.now().toISOString();
   await usageRepo.setCount(trx, account.guid, next, at);
   await usageRepo.insert(trx, { accountGuid: account.guid, changedAt: at, oldCount: current, newCount: next, changedByGuid: actor.guid });

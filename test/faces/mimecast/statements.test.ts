@@ -7,13 +7,17 @@ import { clientFor, withMimecastApp, type MimecastApp } from './helpers.js';
 
 /**
  * Round trips per request on the hot Mimecast routes, with rate limiting on (the default budget). Counts are
- * deterministic: a new round trip fails here. Authentication (credential look-up, the rate window, the
- * request-id claim) is counted apart, since it is the same for every route.
+ * deterministic: a new round trip fails here. Authentication is counted apart, since it is the same for every
+ * route: the application id, the credential with its principal and account in one read, the rate window and
+ * the request-id claim as one upsert each, in no transaction.
  */
 const AUTH: Record<StoreKind, { statements: number; transactions: number }> = {
-  sqlite: { statements: 12, transactions: 2 },
-  postgres: { statements: 14, transactions: 2 },
+  sqlite: { statements: 4, transactions: 0 },
+  postgres: { statements: 4, transactions: 0 },
 };
+
+/** The issue's target for update-account with one item, on SQLite with rate limiting on. */
+const UPDATE_TARGET = 14;
 
 const show = (tally: StatementTally) => tally.sql.join('\n');
 /** Statements that lock an account row (PostgreSQL `for update`, SQLite's no-op update). */
@@ -29,7 +33,8 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual([result.status, result.body!.fail], [200, []]);
       // The change: lock-and-read, the new count, its dated history row, its audit entry. The answer: the products, the umbrella accounts.
       assert.equal(tally.statements, AUTH[kind].statements + 6, show(tally));
-      assert.equal(tally.transactions, AUTH[kind].transactions + 1, show(tally));
+      assert.ok(tally.statements <= UPDATE_TARGET, show(tally));
+      assert.equal(tally.transactions, 1, show(tally));
       assert.equal(accountLocks(tally).length, 1, show(tally));
     });
 
