@@ -58,9 +58,10 @@ export interface FaceDefinition<A> {
   name: FaceName;
   /**
    * Names the caller, or throws the face's own error. Runs as one hook for every route of the face (and,
-   * unless `authenticateUnknownRoutes` is false, for unknown URLs under its prefixes too).
+   * unless `authenticateUnknownRoutes` is false, for unknown URLs under its prefixes too). The reply is there
+   * for headers the authentication decides on every answer, success or refusal (Mimecast's rate headers).
    */
-  authenticate?(request: FastifyRequest): Promise<A>;
+  authenticate?(request: FastifyRequest, reply: FastifyReply): Promise<A>;
   /** The hook the authentication runs in (default onRequest: before the body is read). */
   authenticateAt?: 'onRequest' | 'preValidation' | 'preHandler';
   authenticateUnknownRoutes?: boolean;
@@ -136,9 +137,9 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
           );
           if (face.authenticate) {
             const authenticate = face.authenticate;
-            scope.addHook(face.authenticateAt ?? 'onRequest', async (request) => {
+            scope.addHook(face.authenticateAt ?? 'onRequest', async (request, reply) => {
               if (request.is404 ? face.authenticateUnknownRoutes === false : request.routeOptions.config.auth === false) return;
-              request.actor = await authenticate(request);
+              request.actor = await authenticate(request, reply);
             });
           }
           for (const r of s.routes) registerRoute(scope, face.name, r, scopeConfig);

@@ -224,3 +224,17 @@ export async function countAll(db: Kysely<DB>): Promise<number> {
   const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Several accounts by guid in one query (deleted ones included), in no particular order. */
+export async function findByGuids(db: Kysely<DB>, guids: string[]): Promise<Account[]> {
+  if (guids.length === 0) return [];
+  return (await db.selectFrom('accounts').selectAll().where('guid', 'in', guids).execute()).map(toAccount);
+}
+
+/** Live accounts by account code inside a subtree, in one query, in no particular order. */
+export async function findLiveByCodes(db: Kysely<DB>, codes: string[], underPath: string): Promise<Account[]> {
+  if (codes.length === 0) return [];
+  let q = db.selectFrom('accounts').selectAll().where('account_code', 'in', codes).where('deleted_at', 'is', null);
+  if (underPath !== '/') q = q.where('path', '>=', underPath).where('path', '<', prefixEnd(underPath));
+  return (await q.execute()).map(toAccount);
+}
