@@ -112,16 +112,15 @@ export function installCodec(scope: FastifyInstance): void {
   scope.addHook('onRequest', async (request, reply) => {
     const state = cccState(request);
     reply.header('x-content-type-options', 'nosniff');
-    if (state.format === 'xml' || state.format === 'csv') {
-      reply.type(CONTENT_TYPES[state.format]);
-      reply.serializer(serializerFor(request, reply, state.format));
-    }
+    if (state.format === 'xml' || state.format === 'csv') reply.serializer(serializerFor(request, reply, state.format));
     if (state.refusedCallback !== null) throw callbackRefused(state.refusedCallback);
   });
   scope.addHook('preValidation', async (request) => bindRequest(request));
   scope.addHook('preSerialization', async (request, _reply, payload) => (cccState(request).format === 'json' ? withoutNulls(payload) : payload));
+  // The content type is set as the answer leaves: Fastify drops it before an error handler runs.
   scope.addHook('onSend', async (request, reply, payload) => {
-    const { callback } = cccState(request);
+    const { format, callback } = cccState(request);
+    if (format !== 'json') reply.type(CONTENT_TYPES[format]);
     if (!callback || typeof payload !== 'string') return payload;
     reply.type(CONTENT_TYPES.jsonp);
     return `${callback}(${payload})`;
