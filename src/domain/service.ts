@@ -196,8 +196,10 @@ function accountFields(input: NewService): AccountFields & { name: string } {
 /**
  * Creates a service below a reseller, in one transaction. It starts in trial (TrialActive) with its first
  * history row, like every new account. The name defaults to the company name, then the primary domain.
- * The reseller and its partner are read once, in one statement, and checked with the permission table
- * (a reseller outside the actor's subtree is not found); account creation then locks the reseller.
+ * The reseller and its partner are read once, in one statement before the change, and checked with the
+ * permission table (a reseller outside the actor's subtree is not found). The change then begins by
+ * locking the reseller, which account creation re-reads under the lock (a reseller deleted meanwhile is
+ * refused there); kind, place in the tree and partner do not change.
  */
 export async function createService(ctx: DomainContext, actor: Actor, input: NewService): Promise<AccountInTree> {
   if (!hasAction(actor, 'account.create')) throw new DomainError(ErrorCode.Forbidden, 'Not authorized');
@@ -205,11 +207,11 @@ export async function createService(ctx: DomainContext, actor: Actor, input: New
   if (problems.length === 0) problems.push(...validateAccountFields(accountFields(input), 'create'));
   if (problems.length) throw validationError(problems);
   const resellerGuid = String(input.resellerGuid);
+  const chain = new Map((await servicesRepo.withAncestors(ctx.db, resellerGuid)).map((a) => [a.guid, a]));
+  const reseller = chain.get(resellerGuid);
+  if (!reseller || reseller.deletedAt || reseller.kind !== 'reseller') throw notFound('reseller', 'Reseller not found');
+  authorize(actor, 'account.create', reseller);
   return inTransaction(ctx, async (trx) => {
-    const chain = new Map((await servicesRepo.withAncestors(trx, resellerGuid)).map((a) => [a.guid, a]));
-    const reseller = chain.get(resellerGuid);
-    if (!reseller || reseller.deletedAt || reseller.kind !== 'reseller') throw notFound('reseller', 'Reseller not found');
-    authorize(actor, 'account.create', reseller);
     const account = await createAccountIn(trx, ctx, actor, { ...accountFields(input), parentGuid: reseller.guid, kind: 'customer' });
     return { account, reseller, partner: relativesIn(reseller, chain).partner };
   });
