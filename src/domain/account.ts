@@ -13,7 +13,7 @@ import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
 import { lockAccount } from '../store/repositories/account-lock.js';
 
-export type AccountKind = 'partner' | 'reseller' | 'customer';
+export type AccountKind = import('../store/records.js').AccountKind;
 
 /** Which kind of account may sit directly below which. Partners may bill customers directly. */
 const CHILD_KINDS: Record<AccountKind, AccountKind[]> = {
@@ -22,48 +22,7 @@ const CHILD_KINDS: Record<AccountKind, AccountKind[]> = {
   customer: [],
 };
 
-export interface Account {
-  guid: string;
-  parentGuid: string | null;
-  path: string;
-  kind: AccountKind;
-  name: string;
-  referenceNumber: string | null;
-  accountNumber: string;
-  accountCode: string;
-  mimecastId: string;
-  addressLine1: string | null;
-  addressLine2: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
-  country: string | null;
-  phone: string | null;
-  email: string | null;
-  contactName: string | null;
-  contactEmail: string | null;
-  telephone: string | null;
-  userCount: number;
-  primaryDomain: string | null;
-  temporaryDomain: string;
-  adminEmail: string | null;
-  hostingJurisdiction: string | null;
-  supportJurisdiction: string | null;
-  supportPackage: string | null;
-  customerAdvocate: string | null;
-  customerDevelopmentManager: string | null;
-  mainProduct: string | null;
-  renewalDate: string | null;
-  officePhone: string | null;
-  supportMailto: string | null;
-  extra: Record<string, unknown>;
-  status: ServiceStatus;
-  statusChangedAt: string;
-  trialStartedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
+export type Account = import('../store/records.js').Account;
 
 /** The fields a client may set; every face maps its own names onto these. */
 export const EDITABLE_FIELDS = [
@@ -365,7 +324,7 @@ export async function visibleAccount(db: Kysely<DB>, actor: Actor, guid: string)
   return account;
 }
 
-export type AccountKey = { guid: string } | { accountNumber: string } | { accountCode: string } | { referenceNumber: string };
+export type AccountKey = import('../store/records.js').AccountKey;
 
 /** Finds a live account by any of its identifiers, limited to what the actor can see and read. */
 export async function findAccount(ctx: DomainContext, actor: Actor, key: AccountKey): Promise<Account> {
@@ -380,23 +339,9 @@ export async function findAccountUnscoped(ctx: DomainContext, key: AccountKey): 
   return accountsRepo.findBy(ctx.db, key, '/', true);
 }
 
-export interface AccountSearch {
-  /** Direct children of this account … */
-  childrenOf?: string;
-  /** … or every account in this account's subtree (excluding the account itself). */
-  descendantsOf?: string;
-  kind?: AccountKind;
-  /** Case-insensitive prefix of name, account number or reference number; `digit` means "starts with 0-9". */
-  startsWith?: string | { digit: true };
-  contains?: string;
-  limit: number;
-  offset: number;
-}
+export type AccountSearch = import('../store/records.js').AccountSearch;
 
-export interface Page<T> {
-  total: number;
-  items: T[];
-}
+export type Page<T> = import('../store/records.js').Page<T>;
 
 /** Lists live accounts the actor can read, ordered by name then account number. */
 export async function listAccounts(ctx: DomainContext, actor: Actor, search: AccountSearch): Promise<Page<Account>> {

@@ -1,22 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
-import type { DomainContext } from './context.js';
+import { assertTransaction, type DomainContext } from './context.js';
 import type { Actor } from './principal.js';
 import { newGuid } from './ids.js';
 import * as auditRepo from '../store/repositories/audit.js';
 
-export interface AuditEntry {
-  guid: string;
-  at: string;
-  actorGuid: string;
-  actorEmail: string;
-  action: string;
-  entityType: string;
-  entityGuid: string;
-  accountGuid: string | null;
-  before: unknown;
-  after: unknown;
-}
+export type AuditEntry = import('../store/records.js').AuditEntry;
 
 export interface AuditInput {
   action: string;
@@ -30,6 +19,7 @@ export interface AuditInput {
 
 /** Records one mutation, inside the transaction that makes it. */
 export async function recordAudit(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, input: AuditInput): Promise<void> {
+  assertTransaction(trx);
   await auditRepo.insert(trx, {
     guid: newGuid(),
     at: ctx.clock.now().toISOString(),
@@ -39,11 +29,7 @@ export async function recordAudit(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
   });
 }
 
-export interface AuditQuery {
-  accountGuid?: string;
-  since?: string;
-  limit?: number;
-}
+export type AuditQuery = import('../store/records.js').AuditQuery;
 
 /** Oldest first, so the log reads as a story. */
 export async function queryAudit(ctx: DomainContext, q: AuditQuery): Promise<AuditEntry[]> {

@@ -1,31 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { DomainError, ErrorCode, notFound } from './errors.js';
 import { newGuid, randomToken } from './ids.js';
 import { hashSecret } from './secrets.js';
-import { actorFor, authorize, getPrincipal, type Actor } from './principal.js';
+import { actorOf, authorize, getPrincipal, type Actor } from './principal.js';
 import { recordAudit } from './audit.js';
 import * as credentialsRepo from '../store/repositories/credentials.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as principalsRepo from '../store/repositories/principals.js';
 
-export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const satisfies readonly CredentialKind[];
+export type CredentialKind = import('../store/records.js').CredentialKind;
 
-export interface Credential {
-  guid: string;
-  principalGuid: string;
-  kind: CredentialKind;
-  publicId: string | null;
-  secretSealed: string | null;
-  secretHash: string | null;
-  appId: string | null;
-  appKeySealed: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type Credential = import('../store/records.js').Credential;
 
 /** Plain secrets, returned once at creation and never stored in this form. */
 export type IssuedSecrets =
@@ -81,6 +69,7 @@ export async function issueCredential(
     revokedAt: null,
   };
   await inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const account = await accountsRepo.findByGuid(trx, principal.accountGuid);
     if (!account) throw notFound('account', 'Account not found');
     if (actor.guid !== principalGuid) authorize(actor, 'principal.manage', account);
@@ -99,6 +88,7 @@ export async function issueCredential(
 
 export async function revokeCredential(ctx: DomainContext, actor: Actor, credentialGuid: string): Promise<void> {
   await inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const credential = await credentialsRepo.findByGuid(trx, credentialGuid);
     if (!credential) throw notFound('credential', 'Credential not found');
     const principal = await principalsRepo.findByGuid(trx, credential.principalGuid);
@@ -129,23 +119,28 @@ export type CredentialLookup =
   | { status: 'unknown' }
   | { status: 'expired'; credential: Credential };
 
-async function resolve(ctx: DomainContext, credential: Credential | null): Promise<CredentialLookup> {
-  if (!credential) return { status: 'unknown' };
+/**
+ * Judges a credential read with its principal and account in one statement. Authentication only reads:
+ * nothing (no last-used time) is written on the request path, so a signed read takes no write transaction.
+ */
+function resolve(ctx: DomainContext, found: credentialsRepo.CredentialHolder | null): CredentialLookup {
+  if (!found) return { status: 'unknown' };
+  const { credential } = found;
   const now = ctx.clock.now().toISOString();
   if (credential.revokedAt || (credential.expiresAt && credential.expiresAt <= now)) return { status: 'expired', credential };
-  const actor = await actorFor(ctx, credential.principalGuid);
+  const actor = actorOf(found.holder);
   if (!actor) return { status: 'expired', credential };
   return { status: 'ok', credential, actor };
 }
 
 /** Mimecast and Rackspace credentials are named by a public id; the signature check needs the sealed secret opened. */
 export async function lookupByPublicId(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string): Promise<CredentialLookup> {
-  return resolve(ctx, await credentialsRepo.findByPublicId(ctx.db, kind, publicId));
+  return resolve(ctx, await credentialsRepo.findHolderByPublicId(ctx.db, kind, publicId));
 }
 
 /** CCC API keys are stored only as a hash: look the key up by its hash. */
 export async function lookupApiKey(ctx: DomainContext, apiKey: string): Promise<CredentialLookup> {
-  return resolve(ctx, await credentialsRepo.findByHash(ctx.db, hashSecret(apiKey)));
+  return resolve(ctx, await credentialsRepo.findHolderByHash(ctx.db, hashSecret(apiKey)));
 }
 
 /** Opens a sealed secret for a signature check. The plain value must stay in the face's memory, never in a log. */

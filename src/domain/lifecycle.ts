@@ -4,7 +4,7 @@
  * principal, so it is a history row like any other. Operators move services by hand with setServiceStatus.
  */
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { DAY } from './clock.js';
 import { DomainError, ErrorCode, isDomainError, notFound, validationError } from './errors.js';
 import { authorize, systemActor, type Actor } from './principal.js';
@@ -80,6 +80,7 @@ export async function setServiceStatus(
     throw validationError([{ field: 'status', problem: 'invalid', message: `Unknown status "${to}"; one of ${SERVICE_STATUSES.join(', ')}` }]);
   }
   return inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const account = await accountsRepo.findByGuid(trx, accountGuid);
     if (!account || account.deletedAt) throw notFound('account', 'Account not found');
     authorize(actor, 'account.status', account);

@@ -7,13 +7,14 @@ export interface RateDecision {
   allowed: boolean;
   limit: number;
   remaining: number;
-  /** Milliseconds until the oldest counted event leaves the window (a slot frees up). */
+  /** Milliseconds until the key's window closes and its budget is whole again. */
   resetMs: number;
 }
 
 /**
  * A sliding-window counter kept in the store, so every server process sharing it agrees. An allowed
- * hit is counted; a refused one is counted only when `countRefused` is set (Rackspace counts throttled calls).
+ * hit is counted; a refused one is counted only when `countRefused` is set (Rackspace counts throttled
+ * calls). One upsert per hit and no transaction of its own; pruning old keys is a scheduled job.
  */
 export async function hitRateLimit(
   ctx: DomainContext,
@@ -22,15 +23,16 @@ export async function hitRateLimit(
   windowMs: number,
   options: { countRefused?: boolean } = {},
 ): Promise<RateDecision> {
-  return ctx.db.transaction().execute((trx) => hitRateLimitIn(trx, ctx, key, limit, windowMs, options));
+  return hitRateLimitIn(ctx.db, ctx, key, limit, windowMs, options);
 }
 
 /**
- * hitRateLimit inside the caller's transaction: the hit is kept only if that transaction commits, so an
- * operation that claims its window and then fails has not used it up. The key stays locked until then.
+ * hitRateLimit on the caller's handle. Inside a transaction the hit is kept only if that transaction
+ * commits, so an operation that claims its window and then fails has not used it up; on PostgreSQL the
+ * key's row stays locked until then.
  */
 export async function hitRateLimitIn(
-  trx: Kysely<DB>,
+  db: Kysely<DB>,
   ctx: DomainContext,
   key: string,
   limit: number,
@@ -38,22 +40,24 @@ export async function hitRateLimitIn(
   options: { countRefused?: boolean } = {},
 ): Promise<RateDecision> {
   const now = ctx.clock.now().getTime();
-  await rateRepo.lockKey(trx, ctx.dialect, key);
-  await rateRepo.prune(trx, key, now - windowMs);
-  const events = await rateRepo.window(trx, key, now - windowMs);
-  const allowed = events.count < limit;
-  if (allowed || options.countRefused) await rateRepo.record(trx, key, now);
-  const used = events.count + (allowed || options.countRefused ? 1 : 0);
-  const oldest = events.oldest ?? now;
+  if (limit <= 0) return { allowed: false, limit, remaining: 0, resetMs: 0 };
+  const window = await rateRepo.hit(db, ctx.dialect, { key, now, windowMs, limit, countRefused: options.countRefused === true });
+  return { ...standing(window.times, now, limit, windowMs), allowed: window.allowed };
+}
+
+/** Limit, remaining and the time until the oldest counted hit leaves the window (a slot frees up). */
+function standing(times: number[], now: number, limit: number, windowMs: number): RateDecision {
+  const inWindow = times.filter((t) => t > now - windowMs);
+  const oldest = inWindow.length ? Math.min(...inWindow) : null;
   return {
-    allowed,
+    allowed: inWindow.length < limit,
     limit,
-    remaining: Math.max(0, limit - used),
-    resetMs: Math.max(0, oldest + windowMs - now),
+    remaining: Math.max(0, limit - inWindow.length),
+    resetMs: oldest === null ? 0 : Math.max(0, oldest + windowMs - now),
   };
 }
 
-/** Records that a request id was seen; false when it already was within the window (a replay). */
+/** Records that a request id was seen; false when it already was within the window (a replay). One upsert. */
 export async function claimOnce(ctx: DomainContext, key: string, windowMs: number): Promise<boolean> {
   const decision = await hitRateLimit(ctx, `once:${key}`, 1, windowMs);
   return decision.allowed;
@@ -61,12 +65,6 @@ export async function claimOnce(ctx: DomainContext, key: string, windowMs: numbe
 
 /** Where a key stands in its window, without counting anything: for answers to a known user that must not spend its budget. */
 export async function peekRateLimit(ctx: DomainContext, key: string, limit: number, windowMs: number): Promise<RateDecision> {
-  const now = ctx.clock.now().getTime();
-  const events = await rateRepo.window(ctx.db, key, now - windowMs);
-  return {
-    allowed: events.count < limit,
-    limit,
-    remaining: Math.max(0, limit - events.count),
-    resetMs: events.oldest === null ? 0 : Math.max(0, events.oldest + windowMs - now),
-  };
+  const window = await rateRepo.peek(ctx.db, key);
+  return standing(window?.times ?? [], ctx.clock.now().getTime(), limit, windowMs);
 }

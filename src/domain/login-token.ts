@@ -15,17 +15,7 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 export const LOGIN_TOKEN_TTL_MS = 10 * MINUTE;
 export const USER_NAME_MAX = 64;
 
-export interface LoginTokenRecord {
-  tokenHash: string;
-  accountGuid: string;
-  userName: string;
-  virtualUser: boolean;
-  principalGuid: string | null;
-  issuedByGuid: string;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-}
+export type LoginTokenRecord = import('../store/records.js').LoginTokenRecord;
 
 export interface LoginTokenRequest {
   userName: string | null | undefined;

@@ -1,5 +1,5 @@
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { DomainError, ErrorCode, forbidden, notFound, validationError, type FieldError } from './errors.js';
 import { newGuid } from './ids.js';
 import * as principalsRepo from '../store/repositories/principals.js';
@@ -7,8 +7,8 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 import { recordAudit } from './audit.js';
 import { isEmail } from './account.js';
 
-export const ROLES = ['partner_provisioning', 'account_read', 'reseller_admin', 'customer_admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = ['partner_provisioning', 'account_read', 'reseller_admin', 'customer_admin'] as const satisfies readonly Role[];
+export type Role = import('../store/records.js').Role;
 
 export function isRole(s: string): s is Role {
   return (ROLES as readonly string[]).includes(s);
@@ -104,15 +104,7 @@ export function authorize(actor: Actor, action: Action, target: { path: string }
   if (!hasAction(actor, action)) throw forbidden();
 }
 
-export interface Principal {
-  guid: string;
-  accountGuid: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  createdAt: string;
-  disabledAt: string | null;
-}
+export type Principal = import('../store/records.js').Principal;
 
 export interface NewPrincipal {
   accountGuid: string;
@@ -131,6 +123,7 @@ export async function createPrincipal(ctx: DomainContext, actor: Actor, input: N
   }
   if (problems.length) throw validationError(problems);
   return inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const account = await accountsRepo.findByGuid(trx, input.accountGuid);
     if (!account || account.deletedAt) throw notFound('account', 'Account not found');
     authorize(actor, 'principal.manage', account);
@@ -160,13 +153,8 @@ export async function createPrincipal(ctx: DomainContext, actor: Actor, input: N
 }
 
 export async function listPrincipals(ctx: DomainContext, actor: Actor, accountGuid?: string): Promise<Principal[]> {
-  const all = await principalsRepo.list(ctx.db, accountGuid);
-  const out: Principal[] = [];
-  for (const p of all) {
-    const account = await accountsRepo.findByGuid(ctx.db, p.accountGuid);
-    if (account && sees(actor, account)) out.push(p);
-  }
-  return out;
+  const rows = await principalsRepo.listWithAccount(ctx.db, accountGuid);
+  return rows.filter((r) => r.account !== null && sees(actor, r.account)).map((r) => r.principal);
 }
 
 export async function getPrincipal(ctx: DomainContext, guid: string): Promise<Principal | null> {
@@ -175,10 +163,14 @@ export async function getPrincipal(ctx: DomainContext, guid: string): Promise<Pr
 
 /** The actor a principal acts as; null when the principal or its account is gone or disabled. */
 export async function actorFor(ctx: DomainContext, principalGuid: string): Promise<Actor | null> {
-  const p = await principalsRepo.findByGuid(ctx.db, principalGuid);
-  if (!p || p.disabledAt) return null;
-  const account = await accountsRepo.findByGuid(ctx.db, p.accountGuid);
-  if (!account || account.deletedAt) return null;
+  return actorOf(await principalsRepo.findWithAccount(ctx.db, principalGuid));
+}
+
+/** The actor of a principal read together with its account; null when either is gone or disabled. */
+export function actorOf(row: principalsRepo.PrincipalWithAccount | null): Actor | null {
+  if (!row) return null;
+  const { principal: p, account } = row;
+  if (p.disabledAt || !account || account.deletedAt) return null;
   return { guid: p.guid, email: p.email, name: p.name, accountGuid: account.guid, accountPath: account.path, roles: p.roles };
 }
 

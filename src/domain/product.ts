@@ -1,18 +1,11 @@
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { validationError } from './errors.js';
 import type { Actor } from './principal.js';
 import { recordAudit } from './audit.js';
 import * as productsRepo from '../store/repositories/products.js';
 
-/** A catalog entry: what accounts subscribe to and what billing charges per user per month. */
-export interface Product {
-  id: number;
-  name: string;
-  packageLabel: string;
-  /** Decimal string, e.g. "7.00". */
-  monthlyRate: string;
-}
+export type Product = import('../store/records.js').Product;
 
 export function validateProduct(p: Product): void {
   const problems = [];
@@ -26,6 +19,7 @@ export function validateProduct(p: Product): void {
 export async function upsertProduct(ctx: DomainContext, actor: Actor, product: Product): Promise<Product> {
   validateProduct(product);
   return inTransaction(ctx, async (trx) => {
+    assertTransaction(trx);
     const [before] = await productsRepo.findByIds(trx, [product.id]);
     await productsRepo.upsert(trx, product);
     await recordAudit(trx, ctx, actor, {

@@ -11,22 +11,7 @@ import { toAccount } from '../store/repositories/accounts.js';
 import { accountsByGuid } from '../store/repositories/status-search.js';
 import { getAccountOfKind, relativesOf, type ServiceRelatives } from './service.js';
 
-/** The counters CCC reports for a service over a period. */
-export interface UsageCounters {
-  totalUsers: number;
-  proUsers: number;
-  guestUsers: number;
-  disabledUsers: number;
-  unregisteredUsers: number;
-  secureMessagingGateway: number;
-  secureMessagingPlus: number;
-  dataLeakPrevention: number;
-  secureLargeFiles: number;
-  secureForms: number;
-  messages: number;
-  attachments: number;
-  attachmentStorageBytes: number;
-}
+export type UsageCounters = import('../store/records.js').UsageCounters;
 
 export const USAGE_COUNTERS = [
   'totalUsers',
@@ -57,11 +42,7 @@ const LEVEL_COUNTERS: ReadonlySet<keyof UsageCounters> = new Set([
   'attachmentStorageBytes',
 ]);
 
-export interface DailyUsage extends UsageCounters {
-  accountGuid: string;
-  /** UTC day, YYYY-MM-DD. */
-  day: string;
-}
+export type DailyUsage = import('../store/records.js').DailyUsage;
 
 export type PeriodKind = 'daily' | 'monthly';
 

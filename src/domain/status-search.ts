@@ -8,19 +8,7 @@ import { relativesIn, type ServiceRelatives } from './service.js';
 import * as searchRepo from '../store/repositories/status-search.js';
 import { toAccount } from '../store/repositories/accounts.js';
 
-export interface StatusChangeSearch {
-  accountGuid?: string;
-  resellerGuid?: string;
-  partnerGuid?: string;
-  changedByGuid?: string;
-  changedByEmail?: string;
-  /** Inclusive. */
-  changedFrom?: string;
-  /** Exclusive: a client pins what it pages through by passing the time of its first request. */
-  changedBefore?: string;
-  limit: number;
-  offset: number;
-}
+export type StatusChangeSearch = import('../store/records.js').StatusChangeSearch;
 
 export interface StatusChangeView extends ServiceRelatives {
   change: StatusChange;

@@ -18,8 +18,8 @@ export const SERVICE_STATUSES = [
   'TrialActive',
   'DemoAccount',
   'CertifiedSecure',
-] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+] as const satisfies readonly ServiceStatus[];
+export type ServiceStatus = import('../store/records.js').ServiceStatus;
 
 export function isServiceStatus(s: string): s is ServiceStatus {
   return (SERVICE_STATUSES as readonly string[]).includes(s);
@@ -45,20 +45,7 @@ export function canTransition(from: ServiceStatus, to: ServiceStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-export interface StatusChange {
-  guid: string;
-  accountGuid: string;
-  resellerGuid: string | null;
-  partnerGuid: string | null;
-  oldStatus: ServiceStatus | null;
-  newStatus: ServiceStatus;
-  changedAt: string;
-  changedByGuid: string;
-  changedByEmail: string;
-  operationGuid: string;
-  userCount: number;
-  reason: string | null;
-}
+export type StatusChange = import('../store/records.js').StatusChange;
 
 export interface ChangeStatusOptions {
   /** Groups the rows of one operation (a disable that suspends several services shares one). */

@@ -10,14 +10,7 @@ import { lockAccount } from '../store/repositories/account-lock.js';
 import * as usageRepo from '../store/repositories/usage.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 
-/** One change of an account's number of users; billing reads these to find upgrades within a month. */
-export interface UserCountChange {
-  accountGuid: string;
-  changedAt: string;
-  oldCount: number;
-  newCount: number;
-  changedByGuid: string;
-}
+export type UserCountChange = import('../store/records.js').UserCountChange;
 
 export const USER_COUNT_MAX = 10_000_000;
 

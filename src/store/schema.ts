@@ -130,15 +130,16 @@ export interface CounterTable {
   value: ColumnType<number, number, number>;
 }
 
-/** One row per rate-limit key, locked while its window is checked so several processes agree. */
+/**
+ * One row per rate-limit key, kept by one atomic upsert so several processes sharing the store agree:
+ * the counted hits still in the key's window (epoch ms, oldest first, at most its limit; a bigint[] on
+ * PostgreSQL, JSON text on SQLite), the verdict on the latest hit and when it came.
+ */
 export interface RateKeyTable {
   key: string;
-}
-
-export interface RateEventTable {
-  seq: Generated<number>;
-  key: string;
-  at: number;
+  times: ColumnType<string | number[], never, never>;
+  allowed: ColumnType<boolean | number, never, never>;
+  last_at: ColumnType<number | string, never, never>;
 }
 
 export interface JobLeaseTable {
@@ -259,7 +260,6 @@ export interface DB {
   audit_log: AuditLogTable;
   counters: CounterTable;
   rate_keys: RateKeyTable;
-  rate_events: RateEventTable;
   job_leases: JobLeaseTable;
   contacts: ContactTable;
   user_count_changes: UserCountChangeTable;

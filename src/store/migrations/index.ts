@@ -4,6 +4,7 @@ import { jobLeases } from './0002_jobs.js';
 import { loginTokens } from './0003_rackspace.js';
 import { serviceUsage } from './0005_ccc.js';
 import { billingSchema } from './0006_billing.js';
+import { rateWindows } from './0007_rate_windows.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0003_rackspace': loginTokens,
   '0005_ccc': serviceUsage,
   '0006_billing': billingSchema,
+  '0007_rate_windows': rateWindows,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
-import type { Account, AccountKey, AccountSearch, Page } from '../../domain/account.js';
-import type { ServiceStatus } from '../../domain/status.js';
+import type { Account, AccountKey, AccountSearch, Page, ServiceStatus } from '../records.js';
 import { escapeLike, prefixEnd } from './text-match.js';
 
 type Row = Selectable<AccountTable>;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import type { AuditEntry, AuditQuery } from '../../domain/audit.js';
+import type { AuditEntry, AuditQuery } from '../records.js';
 
 export async function insert(db: Kysely<DB>, e: AuditEntry): Promise<void> {
   await db

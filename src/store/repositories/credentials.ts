@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CredentialTable, DB } from '../schema.js';
-import type { Credential } from '../../domain/credential.js';
+import type { CredentialTable, DB, PrincipalTable } from '../schema.js';
+import { toPrincipal, type PrincipalWithAccount } from './principals.js';
+import type { Credential } from '../records.js';
 
 function toCredential(r: Selectable<CredentialTable>): Credential {
   return {
@@ -65,4 +66,60 @@ export async function list(db: Kysely<DB>, principalGuid?: string): Promise<Cred
   let q = db.selectFrom('credentials').selectAll();
   if (principalGuid) q = q.where('principal_guid', '=', principalGuid);
   return (await q.orderBy('created_at').orderBy('guid').execute()).map(toCredential);
+}
+
+/** A presented credential with its principal and that principal's account, all read in one statement. */
+export interface CredentialHolder {
+  credential: Credential;
+  /** Null when the principal (or its account) row is gone. */
+  holder: PrincipalWithAccount | null;
+}
+
+function holderQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('credentials')
+    .leftJoin('principals', 'principals.guid', 'credentials.principal_guid')
+    .leftJoin('accounts', 'accounts.guid', 'principals.account_guid')
+    .selectAll('credentials')
+    .select([
+      'principals.guid as p_guid',
+      'principals.account_guid as p_account_guid',
+      'principals.email as p_email',
+      'principals.name as p_name',
+      'principals.roles as p_roles',
+      'principals.created_at as p_created_at',
+      'principals.disabled_at as p_disabled_at',
+      'accounts.guid as a_guid',
+      'accounts.path as a_path',
+      'accounts.deleted_at as a_deleted_at',
+    ]);
+}
+
+type HolderRow = Selectable<CredentialTable> & {
+  [K in keyof Selectable<PrincipalTable> as `p_${K & string}`]: Selectable<PrincipalTable>[K] | null;
+} & { a_guid: string | null; a_path: string | null; a_deleted_at: string | null };
+
+function toHolder(r: HolderRow): CredentialHolder {
+  if (r.p_guid === null) return { credential: toCredential(r), holder: null };
+  const principal = toPrincipal({
+    guid: r.p_guid,
+    account_guid: r.p_account_guid ?? '',
+    email: r.p_email ?? '',
+    name: r.p_name ?? '',
+    roles: r.p_roles ?? '[]',
+    created_at: r.p_created_at ?? '',
+    disabled_at: r.p_disabled_at,
+  });
+  const account = r.a_guid === null ? null : { guid: r.a_guid, path: r.a_path ?? '', deletedAt: r.a_deleted_at };
+  return { credential: toCredential(r), holder: { principal, account } };
+}
+
+export async function findHolderByPublicId(db: Kysely<DB>, kind: Credential['kind'], publicId: string): Promise<CredentialHolder | null> {
+  const r = await holderQuery(db).where('credentials.kind', '=', kind).where('credentials.public_id', '=', publicId).executeTakeFirst();
+  return r ? toHolder(r) : null;
+}
+
+export async function findHolderByHash(db: Kysely<DB>, hash: string): Promise<CredentialHolder | null> {
+  const r = await holderQuery(db).where('credentials.secret_hash', '=', hash).executeTakeFirst();
+  return r ? toHolder(r) : null;
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../schema.js';
-import type { Account } from '../../domain/account.js';
+import type { Account } from '../records.js';
 import { toAccount } from './accounts.js';
 import { prefixEnd } from './text-match.js';
 

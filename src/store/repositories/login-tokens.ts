@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, LoginTokenTable } from '../schema.js';
-import type { LoginTokenRecord } from '../../domain/login-token.js';
+import type { LoginTokenRecord } from '../records.js';
 
 function toRecord(r: Selectable<LoginTokenTable>): LoginTokenRecord {
   return {

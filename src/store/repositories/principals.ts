@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, PrincipalTable } from '../schema.js';
-import type { Principal, Role } from '../../domain/principal.js';
+import type { Principal, Role } from '../records.js';
 
-function toPrincipal(r: Selectable<PrincipalTable>): Principal {
+export function toPrincipal(r: Selectable<PrincipalTable>): Principal {
   return {
     guid: r.guid,
     accountGuid: r.account_guid,
@@ -43,4 +43,42 @@ export async function list(db: Kysely<DB>, accountGuid?: string): Promise<Princi
   let q = db.selectFrom('principals').selectAll();
   if (accountGuid) q = q.where('account_guid', '=', accountGuid);
   return (await q.orderBy('created_at').orderBy('guid').execute()).map(toPrincipal);
+}
+
+/** Where a principal's account stands, read with the principal in the same statement. */
+export interface PrincipalWithAccount {
+  principal: Principal;
+  /** Null when the account row is gone. */
+  account: { guid: string; path: string; deletedAt: string | null } | null;
+}
+
+/** The principal and its account in one statement (authentication reads this on every request). */
+export async function findWithAccount(db: Kysely<DB>, guid: string): Promise<PrincipalWithAccount | null> {
+  const r = await db
+    .selectFrom('principals')
+    .leftJoin('accounts', 'accounts.guid', 'principals.account_guid')
+    .selectAll('principals')
+    .select(['accounts.guid as a_guid', 'accounts.path as a_path', 'accounts.deleted_at as a_deleted_at'])
+    .where('principals.guid', '=', guid)
+    .executeTakeFirst();
+  return r ? withAccount(r) : null;
+}
+
+type JoinedRow = Selectable<PrincipalTable> & { a_guid: string | null; a_path: string | null; a_deleted_at: string | null };
+
+function withAccount(r: JoinedRow): PrincipalWithAccount {
+  const account = r.a_guid === null ? null : { guid: r.a_guid, path: r.a_path ?? '', deletedAt: r.a_deleted_at };
+  return { principal: toPrincipal(r), account };
+}
+
+/** Principals (of one account, or all) with their accounts' paths, in one statement rather than one per row. */
+export async function listWithAccount(db: Kysely<DB>, accountGuid?: string): Promise<PrincipalWithAccount[]> {
+  let q = db
+    .selectFrom('principals')
+    .leftJoin('accounts', 'accounts.guid', 'principals.account_guid')
+    .selectAll('principals')
+    .select(['accounts.guid as a_guid', 'accounts.path as a_path', 'accounts.deleted_at as a_deleted_at']);
+  if (accountGuid) q = q.where('principals.account_guid', '=', accountGuid);
+  const rows = await q.orderBy('principals.created_at').orderBy('principals.guid').execute();
+  return rows.map(withAccount);
 }

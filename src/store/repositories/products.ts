@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import type { Product } from '../../domain/product.js';
+import type { Product } from '../records.js';
 
 function toProduct(r: { id: number; name: string; package_label: string; monthly_rate: string }): Product {
   return { id: Number(r.id), name: r.name, packageLabel: r.package_label, monthlyRate: r.monthly_rate };

@@ -1,10 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, ServiceUsageDailyTable } from '../schema.js';
-import type { DailyUsage, UsageCounters } from '../../domain/service-usage.js';
+import type { DailyUsage, UsageCounters } from '../records.js';
 import { prefixEnd } from './text-match.js';
 import { pageWithTotal, totalRows } from './services.js';
 import { toAccount } from './accounts.js';
-import type { Account } from '../../domain/account.js';
+import type { Account } from '../records.js';
 
 /** The counter columns of a day's usage, in the order of the domain's counters. */
 export const USAGE_COLUMNS = [

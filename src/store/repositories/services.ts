@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
-import type { Account, AccountKind, Page } from '../../domain/account.js';
+import type { Account, AccountKind, Page } from '../records.js';
 import { toAccount } from './accounts.js';
 import { escapeLike, prefixEnd } from './text-match.js';
 

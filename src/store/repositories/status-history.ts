@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, StatusHistoryTable } from '../schema.js';
-import type { ServiceStatus, StatusChange } from '../../domain/status.js';
+import type { ServiceStatus, StatusChange } from '../records.js';
 
 export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange {
   return {

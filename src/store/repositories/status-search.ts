@@ -1,8 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB, StatusHistoryTable } from '../schema.js';
-import type { StatusChange } from '../../domain/status.js';
-import type { StatusChangeSearch } from '../../domain/status-search.js';
-import type { DailyUsage } from '../../domain/service-usage.js';
+import type { DailyUsage, StatusChange, StatusChangeSearch } from '../records.js';
 import { toStatusChange } from './status-history.js';
 import { prefixEnd } from './text-match.js';
 import { pageWithTotal, totalRows } from './services.js';

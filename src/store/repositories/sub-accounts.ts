@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import type { Account } from '../../domain/account.js';
+import type { Account } from '../records.js';
 import { toAccount } from './accounts.js';
 
 /** A live direct child of `parentGuid` with exactly this reference number (the oldest, if several share it). */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
-import type { UserCountChange } from '../../domain/usage.js';
+import type { UserCountChange } from '../records.js';
 
 function toChange(r: { account_guid: string; changed_at: string; old_count: number; new_count: number; changed_by_guid: string }): UserCountChange {
   return {
