@@ -16,9 +16,10 @@ import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './co
 import { registerBillingCommands } from './billing.js';
 import { registerRackspaceCall } from './rackspace.js';
 import { registerMimecastCall } from './mimecast.js';
+import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
 
-const databaseOption = () => new Option('--database <url>', 'SQLite file path or postgres:// URL (env PARTNERHUB_DATABASE_URL)');
-const dataDirOption = () => new Option('--data-dir <dir>', 'data directory holding the secret key (env PARTNERHUB_DATA_DIR)');
+const databaseOption = () => settingOption('databaseUrl');
+const dataDirOption = () => settingOption('dataDir');
 const jsonOption = () => new Option('--json', 'print JSON for scripts');
 
 /** Adds the options every store-touching command shares. */
@@ -46,17 +47,10 @@ function accountView(a: Account) {
 }
 
 export function registerCommands(program: Command): void {
-  program
-    .command('serve')
-    .description('start the HTTP server')
-    .option('--port <port>', 'TCP port (env PARTNERHUB_PORT, default 8080)')
-    .option('--host <host>', 'listen address (env PARTNERHUB_HOST, default 127.0.0.1)')
-    .addOption(databaseOption())
-    .addOption(dataDirOption())
-    .option('--demo', 'seed demo data into an empty store and print its credentials')
-    .option('--out <file>', 'where --demo writes the credentials (default <data-dir>/demo-credentials.json)')
-    .option('--no-migrate', 'do not run migrations at start-up')
-    .option('--log-level <level>', 'log level (env PARTNERHUB_LOG_LEVEL, default info)')
+  const serve = program.command('serve').description('start the HTTP server (settings without a flag: see `partnerhub settings`)');
+  for (const option of settingOptions()) serve.addOption(option);
+  serve
+    .option('--demo', 'seed demo data into an empty store and print its credentials (to --out)')
     .action(async (flags) => {
       const config = loadConfig(flags);
       await startServer(config, { demo: !!flags.demo, handleSignals: true });
@@ -260,6 +254,7 @@ export function registerCommands(program: Command): void {
       });
     });
   registerCcc(program);
+  registerSettingsCommand(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {
