@@ -103,10 +103,14 @@ export async function signInWithLoginToken(ctx: DomainContext, token: string, po
 /** The live session a browser's session id names, marked as used now; null when there is none. */
 export async function resumePanelSession(ctx: DomainContext, sessionId: string | undefined, policy: PanelSessionPolicy): Promise<PanelSession | null> {
   if (!sessionId || !SESSION_ID.test(sessionId)) return null;
-  const record = await sessionsRepo.touch(ctx.db, hashSecret(sessionId), ctx.clock.now().toISOString(), cutoffs(ctx, policy));
-  if (!record) return null;
-  const actor = await sessionActor(ctx.db, record);
-  if (!actor) return null;
+  const idHash = hashSecret(sessionId);
+  const record = await sessionsRepo.touch(ctx.db, idHash, ctx.clock.now().toISOString(), cutoffs(ctx, policy));
+  const actor = record && (await sessionActor(ctx.db, record));
+  if (!record || !actor) {
+    // A session found over stays over: its row goes now, not when some later sign-in prunes it.
+    await sessionsRepo.remove(ctx.db, idHash);
+    return null;
+  }
   return { actor, userName: record.userName, virtualUser: record.virtualUser, createdAt: record.createdAt, lastSeenAt: record.lastSeenAt };
 }
 
