@@ -20,6 +20,7 @@ nav.tabs a{padding:.4rem .8rem;text-decoration:none;border-radius:.3rem .3rem 0 
 nav.tabs a[aria-current=page]{background:#fff;border:2px solid #d5dbe5;border-bottom-color:#fff;margin-bottom:-2px;font-weight:600}
 .crumbs{font-size:.9rem;margin:.25rem 0}
 section.card{background:#fff;border:1px solid #d5dbe5;border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1rem}
+section.card>:first-child{margin-top:0}
 dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem;margin:0}
 dl.facts dt{color:#5a6478}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
