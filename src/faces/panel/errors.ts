@@ -1,9 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
-import { html } from './views/html.js';
+import { duration, html } from './views/html.js';
 import { ProblemPage, SignInNeededPage, TokenProblemPage } from './views/messages.js';
-import { duration } from './views/html.js';
 import { sendPage } from './reply.js';
 
 /** The panel's own refusals, besides the domain's. */
