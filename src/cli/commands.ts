@@ -17,6 +17,7 @@ import { registerBillingCommands } from './billing.js';
 import { registerRackspaceCall } from './rackspace.js';
 import { registerMimecastCall } from './mimecast.js';
 import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
+import { registerPanelCommands } from './panel.js';
 
 const databaseOption = () => settingOption('databaseUrl');
 const dataDirOption = () => settingOption('dataDir');
@@ -255,6 +256,7 @@ export function registerCommands(program: Command): void {
     });
   registerCcc(program);
   registerSettingsCommand(program);
+  registerPanelCommands(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {

@@ -92,7 +92,8 @@ export async function issueLoginToken(tx: DomainContext, actor: Actor, account: 
     user = virtualUserName(userName, account);
   } else {
     const wanted = userName.toLowerCase();
-    const admins = (await principalsRepo.list(tx.db, account.guid)).filter((p) => !p.disabledAt && p.roles.includes('customer_admin'));
+    // Any admin user of the account (a reseller's too, so its administrator can enter the control panel).
+    const admins = (await principalsRepo.list(tx.db, account.guid)).filter((p) => !p.disabledAt);
     const admin = admins.find((p) => p.email === wanted || p.name.toLowerCase() === wanted || p.email.split('@')[0] === wanted);
     if (!admin) throw notFound('user', `Admin user not found: ${userName}`);
     principalGuid = admin.guid;

@@ -132,9 +132,12 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
           const scopeConfig = s.config ?? {};
           face.codec?.(scope, scopeConfig);
           setScopeErrorHandler(scope, (error, request, reply) => face.errors(error, request, reply, scopeConfig));
-          scope.setNotFoundHandler((request, reply) =>
-            face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply, scopeConfig),
-          );
+          // A scope at the root ('') owns only its routes: every other URL stays the app's (or another face's).
+          if (s.prefix) {
+            scope.setNotFoundHandler((request, reply) =>
+              face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply, scopeConfig),
+            );
+          }
           if (face.authenticate) {
             const authenticate = face.authenticate;
             scope.addHook(face.authenticateAt ?? 'onRequest', async (request, reply) => {
