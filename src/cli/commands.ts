@@ -18,6 +18,7 @@ import { registerRackspaceCall } from './rackspace.js';
 import { registerMimecastCall } from './mimecast.js';
 import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
 import { demoScale } from './scale.js';
+import { registerPanelCommands } from './panel.js';
 
 const databaseOption = () => settingOption('databaseUrl');
 const dataDirOption = () => settingOption('dataDir');
@@ -259,6 +260,7 @@ export function registerCommands(program: Command): void {
     });
   registerCcc(program);
   registerSettingsCommand(program);
+  registerPanelCommands(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {

@@ -4,9 +4,10 @@
  * (a service needs a primary domain of at most 54 characters and a reseller); the rest is the account.
  */
 import type { DomainContext } from './context.js';
+import { inTransaction } from './context.js';
 import { DomainError, ErrorCode, notFound, validationError, type FieldError } from './errors.js';
 import { authorize, hasAction, type Actor } from './principal.js';
-import { createAccount, isEmail, validateAccountFields, visibleAccount, type Account, type AccountFields, type Page } from './account.js';
+import { createAccountIn, isEmail, validateAccountFields, type Account, type AccountFields, type Page } from './account.js';
 import { ancestry } from './status.js';
 import * as servicesRepo from '../store/repositories/services.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
@@ -24,22 +25,29 @@ export interface ServiceRelatives {
   partner: Account | null;
 }
 
-/** The reseller and partner of each account (deleted ones too: history outlives them), keyed by account GUID. */
-export async function relativesOf(ctx: DomainContext, accounts: Pick<Account, 'guid' | 'path' | 'kind'>[]): Promise<Map<string, ServiceRelatives>> {
+/** The reseller and partner of an account among accounts already loaded (by GUID). */
+export function relativesIn(account: Pick<Account, 'guid' | 'path' | 'kind'>, loaded: Map<string, Account>): ServiceRelatives {
+  const { partnerGuid, resellerGuid } = ancestry(account);
+  return { reseller: resellerGuid ? loaded.get(resellerGuid) ?? null : null, partner: partnerGuid ? loaded.get(partnerGuid) ?? null : null };
+}
+
+/**
+ * The reseller and partner of each account (deleted ones too: history outlives them), keyed by account
+ * GUID, in one statement for all of them. `loaded` are accounts the caller has already read.
+ */
+export async function relativesOf(
+  ctx: DomainContext,
+  accounts: Pick<Account, 'guid' | 'path' | 'kind'>[],
+  loaded: Map<string, Account> = new Map(),
+): Promise<Map<string, ServiceRelatives>> {
   const wanted = new Set<string>();
-  const links = accounts.map((a) => {
+  for (const a of accounts) {
     const { partnerGuid, resellerGuid } = ancestry(a);
-    if (partnerGuid) wanted.add(partnerGuid);
-    if (resellerGuid) wanted.add(resellerGuid);
-    return { guid: a.guid, partnerGuid, resellerGuid };
-  });
-  const found = new Map((await accountsByGuid(ctx.db, [...wanted])).map((r) => [r.guid, toAccount(r)]));
-  return new Map(
-    links.map((l) => [
-      l.guid,
-      { reseller: l.resellerGuid ? found.get(l.resellerGuid) ?? null : null, partner: l.partnerGuid ? found.get(l.partnerGuid) ?? null : null },
-    ]),
-  );
+    for (const g of [partnerGuid, resellerGuid]) if (g && !loaded.has(g)) wanted.add(g);
+  }
+  const found = new Map(loaded);
+  for (const r of await accountsByGuid(ctx.db, [...wanted])) found.set(r.guid, toAccount(r));
+  return new Map(accounts.map((a) => [a.guid, relativesIn(a, found)]));
 }
 
 /** When the trial of an account ends (or ended), if it ever had one. */
@@ -62,30 +70,53 @@ function requireRead(actor: Actor): void {
   if (!hasAction(actor, 'account.read')) throw new DomainError(ErrorCode.Forbidden, 'Not authorized');
 }
 
-/** Live services (customer accounts) the actor can read, by name. */
-export async function searchServices(ctx: DomainContext, actor: Actor, q: ServiceSearch): Promise<Page<Account>> {
+/** An account as a CCC route shows it: with its reseller and partner. */
+export type AccountInTree = ServiceRelatives & { account: Account };
+
+/** Live services (customer accounts) the actor can read, by name, each with its reseller and partner. */
+export async function searchServices(ctx: DomainContext, actor: Actor, q: ServiceSearch): Promise<Page<AccountInTree>> {
   requireRead(actor);
-  return servicesRepo.search(ctx.db, { ...q, kind: 'customer', scopePath: actor.system ? '/' : actor.accountPath });
+  const page = await servicesRepo.search(ctx.db, { ...q, kind: 'customer', scopePath: actor.system ? '/' : actor.accountPath });
+  const relatives = await relativesOf(ctx, page.items);
+  return { total: page.total, items: page.items.map((account) => ({ account, ...relatives.get(account.guid)! })) };
 }
 
-/** A live account of the given kind the actor can read; any other account is not found. */
-export async function getAccountOfKind(ctx: DomainContext, actor: Actor, guid: string, kind: Account['kind']): Promise<Account> {
-  const account = await visibleAccount(ctx.db, actor, guid);
-  if (account.kind !== kind) throw notFound(kind === 'customer' ? 'service' : kind, `${kind === 'customer' ? 'Service' : kind[0].toUpperCase() + kind.slice(1)} not found`);
+/**
+ * A live account of the given kind the actor can read, with its reseller and partner, read in one
+ * statement; any other account is not found (outside the actor's subtree too, so its existence does not
+ * leak), and a visible one without the read permission is forbidden.
+ */
+export async function getAccountOfKind(ctx: DomainContext, actor: Actor, guid: string, kind: Account['kind']): Promise<AccountInTree> {
+  const chain = new Map((await servicesRepo.withAncestors(ctx.db, guid)).map((a) => [a.guid, a]));
+  const account = chain.get(guid);
+  const what = kind === 'customer' ? 'Service' : kind[0].toUpperCase() + kind.slice(1);
+  if (!account || account.deletedAt || account.kind !== kind) throw notFound(kind === 'customer' ? 'service' : kind, `${what} not found`);
   authorize(actor, 'account.read', account);
-  return account;
+  return { account, ...relativesIn(account, chain) };
 }
 
-/** The services directly below a reseller. */
-export async function servicesOfReseller(ctx: DomainContext, actor: Actor, resellerGuid: string, page: { limit: number; offset: number }): Promise<Page<Account>> {
-  const reseller = await getAccountOfKind(ctx, actor, resellerGuid, 'reseller');
-  return servicesRepo.search(ctx.db, { kind: 'customer', parentGuid: reseller.guid, scopePath: actor.system ? '/' : actor.accountPath, ...page });
+/** The services directly below a reseller, with the reseller and its partner. */
+export async function servicesOfReseller(
+  ctx: DomainContext,
+  actor: Actor,
+  resellerGuid: string,
+  page: { limit: number; offset: number },
+): Promise<Page<AccountInTree>> {
+  const { account: reseller, partner } = await getAccountOfKind(ctx, actor, resellerGuid, 'reseller');
+  const found = await servicesRepo.search(ctx.db, { kind: 'customer', parentGuid: reseller.guid, scopePath: actor.system ? '/' : actor.accountPath, ...page });
+  return { total: found.total, items: found.items.map((account) => ({ account, reseller, partner })) };
 }
 
-/** The resellers directly below a partner. */
-export async function resellersOfPartner(ctx: DomainContext, actor: Actor, partnerGuid: string, page: { limit: number; offset: number }): Promise<Page<Account>> {
-  const partner = await getAccountOfKind(ctx, actor, partnerGuid, 'partner');
-  return servicesRepo.search(ctx.db, { kind: 'reseller', parentGuid: partner.guid, scopePath: actor.system ? '/' : actor.accountPath, ...page });
+/** The resellers directly below a partner, each with the partner. */
+export async function resellersOfPartner(
+  ctx: DomainContext,
+  actor: Actor,
+  partnerGuid: string,
+  page: { limit: number; offset: number },
+): Promise<Page<AccountInTree>> {
+  const { account: partner } = await getAccountOfKind(ctx, actor, partnerGuid, 'partner');
+  const found = await servicesRepo.search(ctx.db, { kind: 'reseller', parentGuid: partner.guid, scopePath: actor.system ? '/' : actor.accountPath, ...page });
+  return { total: found.total, items: found.items.map((account) => ({ account, reseller: account, partner })) };
 }
 
 /** What anyone may learn about a live service from its code (CCC's public look-up, e.g. for a branded sign-in page). */
@@ -163,17 +194,25 @@ function accountFields(input: NewService): AccountFields & { name: string } {
 }
 
 /**
- * Creates a service below a reseller. It starts in trial (TrialActive) with its first history row, like
- * every new account. The name defaults to the company name, then the primary domain.
+ * Creates a service below a reseller, in one transaction. It starts in trial (TrialActive) with its first
+ * history row, like every new account. The name defaults to the company name, then the primary domain.
+ * The reseller and its partner are read once, in one statement before the change, and checked with the
+ * permission table (a reseller outside the actor's subtree is not found). The change then begins by
+ * locking the reseller, which account creation re-reads under the lock (a reseller deleted meanwhile is
+ * refused there); kind, place in the tree and partner do not change.
  */
-export async function createService(ctx: DomainContext, actor: Actor, input: NewService): Promise<Account> {
+export async function createService(ctx: DomainContext, actor: Actor, input: NewService): Promise<AccountInTree> {
   if (!hasAction(actor, 'account.create')) throw new DomainError(ErrorCode.Forbidden, 'Not authorized');
   const problems = validateNewService(input);
   if (problems.length === 0) problems.push(...validateAccountFields(accountFields(input), 'create'));
   if (problems.length) throw validationError(problems);
-  const reseller = await accountsRepo.findByGuid(ctx.db, String(input.resellerGuid));
-  if (!reseller || reseller.deletedAt || reseller.kind !== 'reseller' || !(actor.system || reseller.path.startsWith(actor.accountPath))) {
-    throw notFound('reseller', 'Reseller not found');
-  }
-  return createAccount(ctx, actor, { ...accountFields(input), parentGuid: reseller.guid, kind: 'customer' });
+  const resellerGuid = String(input.resellerGuid);
+  const chain = new Map((await servicesRepo.withAncestors(ctx.db, resellerGuid)).map((a) => [a.guid, a]));
+  const reseller = chain.get(resellerGuid);
+  if (!reseller || reseller.deletedAt || reseller.kind !== 'reseller') throw notFound('reseller', 'Reseller not found');
+  authorize(actor, 'account.create', reseller);
+  return inTransaction(ctx, async (trx) => {
+    const account = await createAccountIn(trx, ctx, actor, { ...accountFields(input), parentGuid: reseller.guid, kind: 'customer' });
+    return { account, reseller, partner: relativesIn(reseller, chain).partner };
+  });
 }

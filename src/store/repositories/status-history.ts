@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, StatusHistoryTable } from '../schema.js';
 import type { ServiceStatus, StatusChange } from '../records.js';
+import { prefixEnd } from './text-match.js';
 
 export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange {
   return {
@@ -44,5 +45,19 @@ export async function insert(db: Kysely<DB>, c: StatusChange): Promise<void> {
 /** Oldest first. */
 export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<StatusChange[]> {
   const rows = await db.selectFrom('status_history').selectAll().where('account_guid', '=', accountGuid).orderBy('seq').execute();
+  return rows.map(toStatusChange);
+}
+
+/** The rows into one status of every account strictly below `path`, oldest first, in one read. */
+export async function intoStatusBelow(db: Kysely<DB>, path: string, status: ServiceStatus): Promise<StatusChange[]> {
+  const rows = await db
+    .selectFrom('status_history as h')
+    .innerJoin('accounts as a', 'a.guid', 'h.account_guid')
+    .selectAll('h')
+    .where('a.path', '>', path)
+    .where('a.path', '<', prefixEnd(path))
+    .where('h.new_status', '=', status)
+    .orderBy('h.seq')
+    .execute();
   return rows.map(toStatusChange);
 }
