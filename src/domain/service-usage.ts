@@ -9,7 +9,7 @@ import * as accountsRepo from '../store/repositories/accounts.js';
 import * as usageRepo from '../store/repositories/service-usage.js';
 import { toAccount } from '../store/repositories/accounts.js';
 import { accountsByGuid } from '../store/repositories/status-search.js';
-import { getAccountOfKind, relativesOf, type ServiceRelatives } from './service.js';
+import { getAccountOfKind, relativesOf, type ServiceRelatives } from './customer-directory.js';
 
 export type UsageCounters = import('../store/records.js').UsageCounters;
 

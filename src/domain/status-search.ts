@@ -4,7 +4,7 @@ import { hasAction, type Actor } from './principal.js';
 import type { Account, Page } from './account.js';
 import type { StatusChange } from './status.js';
 import type { DailyUsage } from './service-usage.js';
-import { relativesIn, type ServiceRelatives } from './service.js';
+import { relativesIn, type ServiceRelatives } from './customer-directory.js';
 import * as searchRepo from '../store/repositories/status-search.js';
 import { toAccount } from '../store/repositories/accounts.js';
 

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { DomainError, ErrorCode, type FieldError } from '../../domain/errors.js';
 import { NAME_MAX, REFERENCE_MAX } from '../../domain/account.js';
-import { SERVICE_DOMAIN_MAX } from '../../domain/service.js';
+import { SERVICE_DOMAIN_MAX } from '../../domain/customer-directory.js';
 import { NotFoundRoute } from '../../http/route.js';
 
 export interface ResponseError {

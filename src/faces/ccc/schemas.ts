@@ -6,7 +6,7 @@
  */
 import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { DATETIME_FORMAT, GUID_FORMAT } from './binding.js';
-import { SERVICE_DOMAIN_MAX } from '../../domain/service.js';
+import { SERVICE_DOMAIN_MAX } from '../../domain/customer-directory.js';
 
 // ---- request properties ----
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
 import { closeAccount, createAccount, editAccount, findAccount, listAccounts, lockVisibleAccount } from '../../domain/account.js';
-import { findSubAccountByReference } from '../../domain/sub-accounts.js';
+import { findSubAccountByReference } from '../../domain/child-accounts.js';
 import { transaction } from '../../domain/transaction.js';
 import { namesFormat, sendDocument } from './codec.js';
 import { CUSTOMER_FIELDS, CustomerBody, CustomerDetail, CustomerIndexQuery, CustomerList, CustomerParams, CustomerSummary, customerKey, responses } from './schemas.js';

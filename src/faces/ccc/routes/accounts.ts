@@ -1,5 +1,5 @@
 /** GetReseller, GetResellerServices (/api/resellers/…) and GetPartnerResellers (/api/partners/…). */
-import { getAccountOfKind, resellersOfPartner, servicesOfReseller } from '../../../domain/service.js';
+import { getAccountOfKind, resellersOfPartner, servicesOfReseller } from '../../../domain/customer-directory.js';
 import { PagingQuery, PartnerGuidParams, Reseller, ResellerGuidParams, ResellersResponse, ServicesResponse, responses } from '../schemas.js';
 import { resellerDto, serviceDto } from '../dto.js';
 import { ccc, cccRoute, pageBody, paging } from './declare.js';

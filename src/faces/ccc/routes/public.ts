@@ -1,5 +1,5 @@
 /** Ping and GetPublicService: the routes anyone may call, without a key. */
-import { publicService } from '../../../domain/service.js';
+import { publicService } from '../../../domain/customer-directory.js';
 import { GetPublicService, PingResponse, PublicService, responses } from '../schemas.js';
 import { publicServiceDto } from '../dto.js';
 import { ccc, cccRoute } from './declare.js';

@@ -1,5 +1,5 @@
 /** SearchServices, CreateService and GetService: /api/services and /api/services/{ServiceGuid}. */
-import { createService, getAccountOfKind, searchServices, type NewService } from '../../../domain/service.js';
+import { createService, getAccountOfKind, searchServices, type NewService } from '../../../domain/customer-directory.js';
 import { CreateService, SearchServices, Service, ServiceGuidParams, ServicesResponse, responses } from '../schemas.js';
 import { serviceDto } from '../dto.js';
 import { ccc, cccRoute, pageBody, paging } from './declare.js';

@@ -1,7 +1,7 @@
 /**
- * A "service" is a customer account as the DeliverySlip Cloud Command Center sees it: looked up by its
- * GUID or service code, grouped under a reseller and a partner. The rules here are CCC's service rules
- * (a service needs a primary domain of at most 54 characters and a reseller); the rest is the account.
+ * The customer directory: customer accounts looked up by GUID or code, searched, and grouped under their
+ * reseller and partner; and the creation of a customer with its primary domain (at most 54 characters)
+ * below a reseller. Faces call a customer what their vendor calls it (CCC: a "service").
  */
 import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
