@@ -1,61 +1,179 @@
 /**
- * Benchmarks, run by `npm run bench`. They report ratios measured in one run (the machine has two cores
- * and other work on it, so absolute times mean little): how look-ups scale with the number of accounts,
- * what the store-held rate window costs per request, and what one request of each face costs through the
- * whole app (bench/http.ts). Results go to bench/RESULTS.md by hand.
+ * `npm run bench`: throughput of partnerhub (SQLite and PostgreSQL) and of two peers against a bare
+ * node:http baseline in the same run, and start-up time. Progress goes to stderr; the markdown report to
+ * stdout and to a file (paste it into bench/RESULTS.md with what the numbers mean). `--help` lists flags.
  */
-import { performance } from 'node:perf_hooks';
-import os from 'node:os';
-import { ManualClock } from '../src/domain/clock.js';
-import { SecretBox } from '../src/domain/secrets.js';
-import type { DomainContext } from '../src/domain/context.js';
-import { createAccount, createPartner, listAccounts, findAccount } from '../src/domain/account.js';
-import { systemActor } from '../src/domain/principal.js';
-import { hitRateLimit } from '../src/domain/limits.js';
-import { openTestStore, STORE_KINDS, PG_URL } from '../test/helpers/stores.js';
-import { benchHttp } from './http.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { describeMachine, formatLoad, loadAverage, LoadSampler } from './machine.js';
+import { CLI, BENCH_ENV, startPartnerhub } from './partnerhub.js';
+import { ensurePeersInstalled, peerVersions } from './peers.js';
+import { makeStore, throughputSuite, type BenchStore, type SuiteContext } from './throughput.js';
+import { startupSuite } from './startup.js';
+import { formatNumber, startupTable, throughputTable, type StartupSeries } from './report.js';
 
-async function time(label: string, n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 5; i++) await fn(i); // warm caches and prepared plans before timing
-  const start = performance.now();
-  for (let i = 0; i < n; i++) await fn(i);
-  const perOp = (performance.now() - start) / n;
-  console.log(`  ${label.padEnd(48)} ${perOp.toFixed(3)} ms/op`);
-  return perOp;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const log = (line: string) => process.stderr.write(line + '\n');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
-async function benchStore(kind: 'sqlite' | 'postgres') {
-  const ts = await openTestStore(kind);
-  const ctx: DomainContext = { db: ts.store.db, dialect: ts.store.dialect, clock: new ManualClock(), secrets: new SecretBox(SecretBox.generateKey()) };
-  const system = systemActor('bench');
+/** The servers run from dist/ (as `npm start` does); rebuild when any source file is newer. */
+function buildIfStale(): void {
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
+  log('building dist/ (npm run build) …');
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function commit(): string {
   try {
-    const partner = await createPartner(ctx, system, { name: 'Bench Partner' });
-    const reseller = await createAccount(ctx, system, { parentGuid: partner.guid, kind: 'reseller', name: 'Bench Reseller' });
-    const results: Record<number, { search: number; show: number }> = {};
-    let made = 0;
-    for (const size of [1_000, 10_000]) {
-      const start = performance.now();
-      while (made < size) {
-        await createAccount(ctx, system, { parentGuid: reseller.guid, kind: 'customer', name: `Customer ${String(made).padStart(6, '0')}`, referenceNumber: `R${made}` });
-        made++;
-      }
-      console.log(`${kind}: ${size} customers (created in ${((performance.now() - start) / 1000).toFixed(1)} s)`);
-      const search = await time(`index page, name prefix search (${size})`, 50, (i) =>
-        listAccounts(ctx, system, { childrenOf: reseller.guid, startsWith: `customer 000${i % 10}`, limit: 50, offset: 0 }),
-      );
-      const show = await time(`show by account number (${size})`, 200, (i) =>
-        findAccount(ctx, system, { accountNumber: String(460103 + ((i * 37) % size)) }),
-      );
-      results[size] = { search, show };
-    }
-    console.log(`  ratio 10k/1k: search ${(results[10_000].search / results[1_000].search).toFixed(2)}x, show ${(results[10_000].show / results[1_000].show).toFixed(2)}x`);
-    const baseline = await time('rate window hit (store-held sliding window)', 300, (i) => hitRateLimit(ctx, `bench:${i % 3}`, 1_000_000, 60_000));
-    console.log(`  rate window hit vs show: ${(baseline / results[10_000].show).toFixed(2)}x`);
-  } finally {
-    await ts.destroy();
+    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${hash} with uncommitted changes in src/` : hash;
+  } catch {
+    return 'unknown commit';
   }
 }
 
-console.log(`partnerhub bench — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, PostgreSQL ${PG_URL}`);
-for (const kind of STORE_KINDS) await benchStore(kind);
-for (const kind of STORE_KINDS) await benchHttp(kind);
+async function makeStores(opts: BenchOptions, notes: string[]): Promise<BenchStore[]> {
+  const stores: BenchStore[] = [];
+  for (const kind of ['sqlite', 'postgres'] as const) {
+    if (!opts.targets.includes(kind)) continue;
+    const store = await makeStore(kind, opts.pgUrl, notes);
+    if (store) stores.push(store);
+  }
+  return stores;
+}
+
+interface Outcome {
+  ctx: SuiteContext;
+  startup: StartupSeries[];
+  loadBefore: [number, number, number];
+  loadDuring: ReturnType<LoadSampler['stop']>;
+  tools: Record<string, string>;
+}
+
+async function runSuites(opts: BenchOptions): Promise<Outcome> {
+  const ctx: SuiteContext = {
+    load: { connections: opts.connections, warmupSeconds: opts.warmupSeconds, seconds: opts.seconds },
+    log,
+    notes: [],
+    sequence: [],
+    firstStarts: [],
+    profileDir: opts.profile ? mkdtempSync(join(tmpdir(), 'partnerhub-bench-profiles-')) : null,
+    profiles: [],
+  };
+  if (opts.build) buildIfStale();
+  let throughput = opts.suites.includes('throughput');
+  if (throughput) {
+    try {
+      await ensurePeersInstalled(log);
+    } catch (e) {
+      ctx.notes.push(`bench/peers could not be installed (${(e as Error).message.split('\n')[0]}): no throughput measured, autocannon lives there.`);
+      throughput = false;
+    }
+  }
+  const loadBefore = loadAverage();
+  log(`${describeMachine()}; load average ${formatLoad(loadBefore)}`);
+  const sampler = new LoadSampler();
+  const stores = await makeStores(opts, ctx.notes);
+  const startup: StartupSeries[] = [];
+  try {
+    if (throughput) await throughputSuite(ctx, stores, opts.targets.includes('peers'));
+    if (opts.suites.includes('startup')) {
+      if (!throughput) for (const s of stores) await (await startPartnerhub(s)).stop(); // seed the demo first
+      startup.push(...(await startupSuite(stores, opts.startupRuns, ctx.notes, log)));
+    }
+  } finally {
+    for (const s of stores) await s.drop().catch((e) => ctx.notes.push(`could not drop the ${s.label} store: ${(e as Error).message}`));
+  }
+  if (opts.suites.includes('store') || opts.suites.includes('inject')) await inProcessSuites(opts);
+  return { ctx, startup, loadBefore, loadDuring: sampler.stop(), tools: peerVersions() };
+}
+
+/** The older in-process benchmarks (domain functions; app.inject), printed as they always were. */
+async function inProcessSuites(opts: BenchOptions): Promise<void> {
+  const kinds = (['sqlite', 'postgres'] as const).filter((k) => opts.targets.includes(k));
+  if (opts.suites.includes('store')) {
+    const { benchStore } = await import('./store.js');
+    for (const kind of kinds) await benchStore(kind);
+  }
+  if (opts.suites.includes('inject')) {
+    const { benchHttp } = await import('./http.js');
+    for (const kind of kinds) await benchHttp(kind);
+  }
+}
+
+function renderReport(opts: BenchOptions, o: Outcome): string {
+  const { ctx } = o;
+  const lines = [
+    `## ${new Date().toISOString().slice(0, 10)} — throughput and start-up (\`npm run bench${opts.quick ? ' -- --quick' : ''}\`)`,
+    '',
+    `Machine: ${describeMachine()}. partnerhub ${commit()}, run from \`dist/\`.`,
+    `Load average (1, 5, 15 min) before the run: ${formatLoad(o.loadBefore)}; 1-minute load during it (${o.loadDuring.n} samples): ` +
+      `${o.loadDuring.min.toFixed(2)}–${o.loadDuring.max.toFixed(2)}, mean ${o.loadDuring.mean.toFixed(2)}.`,
+    ...(opts.profile ? ['**Profiled run**: every partnerhub child ran under `node --cpu-prof`, which costs it throughput; compare its rows with care.'] : []),
+    `Load: autocannon ${o.tools.autocannon}, ${opts.connections} connections, ${opts.warmupSeconds} s warm-up then ${opts.seconds} s measured per row, ` +
+      'in the benchmark process on the same 2 cores as the server. Every row was measured right after a run of the node:http baseline, ' +
+      'and the last one is followed by one; its ratios are to the mean of the two baseline runs around it.',
+    `partnerhub settings: ${Object.entries(BENCH_ENV).map(([k, v]) => `\`${k}=${v}\``).join(', ')} — throttling off, scheduled jobs off, no per-request log lines.`,
+  ];
+  if (ctx.sequence.length) {
+    lines.push(
+      '',
+      'req/s counts 2xx answers; p50/p99 are their latencies; CPU µs/req is the server process\'s user+system time (from `/proc/<pid>/stat`) ' +
+        'over the measured seconds divided by its 2xx answers. Every "×" is the figure over the baseline\'s: above 1× is more requests/s, ' +
+        'or slower, or costlier.',
+      '',
+      throughputTable(ctx.sequence),
+    );
+  }
+  if (ctx.profiles.length) {
+    lines.push(
+      '',
+      `Where each partnerhub row's server CPU went (\`--profile\`: self time by package or source file, share of busy time, the child's own start included; profiles kept in ${ctx.profileDir}):`,
+      '',
+      ...ctx.profiles.map((p) => `- ${p.row}: ${p.places}`),
+    );
+  }
+  if (ctx.firstStarts.length || o.startup.length) {
+    if (o.startup.length) lines.push('', 'Start-up, spawn to first 200 from the ready URL:', '', startupTable(o.startup));
+    else lines.push('');
+    for (const f of ctx.firstStarts) lines.push(`- first start on an empty ${f.store} store, seeding the demo: ${formatNumber(f.ms)} ms`);
+  }
+  if (ctx.notes.length) lines.push('', 'Notes:', '', ...ctx.notes.map((n) => `- ${n}`));
+  return lines.join('\n') + '\n';
+}
+
+const opts = (() => {
+  try {
+    return parseOptions(process.argv.slice(2), process.env);
+  } catch (e) {
+    log(`${(e as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const outcome = await runSuites(opts);
+if (opts.suites.includes('throughput') || opts.suites.includes('startup')) {
+  const report = renderReport(opts, outcome);
+  const file = resolve(ROOT, opts.out ?? `.tmp/bench/report-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, report);
+  writeFileSync(file.replace(/\.md$/, '') + '.json', JSON.stringify({ options: opts, ...outcome }, null, 2) + '\n');
+  process.stdout.write(report);
+  log(`report written to ${file}`);
+}

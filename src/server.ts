@@ -13,6 +13,7 @@ import { seedDemo } from './demo/seed.js';
 import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.js';
 import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
+import { describeDemoPanelLink } from './panel-links.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -82,6 +83,15 @@ function windowHorizonMs(config: Config): number {
   return Math.max(2 * config.mimecastDateWindowMs, config.mimecastRateWindowMs, MINUTE);
 }
 
+/** The demo's panel sign-in link; a store whose demo admin is gone says so rather than failing the start. */
+async function demoPanelLink(app: FastifyInstance, creds: DemoCredentials, url: string): Promise<string> {
+  try {
+    return await describeDemoPanelLink(app.domain, creds, url);
+  } catch (e) {
+    return `Control panel: no sign-in link for the demo reseller admin (${(e as Error).message}); see partnerhub panel-link --help.`;
+  }
+}
+
 /** Opens the store, seeds the demo if asked and the store is empty, and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
@@ -89,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const secrets = loadSecretBox(config);
   const { store, windows, lock } = await openServedStore(config);
   let app: FastifyInstance;
+  let demo: DemoCredentials | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
     if (options.demo) {
@@ -96,10 +107,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         const creds = await seedDemo(ctx, baseUrl(config));
         writeDemoCredentials(config.demoOut, creds);
         print(describeDemo(creds, config.demoOut));
+        demo = creds;
       } else if (existsSync(config.demoOut)) {
         const creds = parseDemoCredentials(readFileSync(config.demoOut, 'utf8'));
         print('The store already holds data; not seeding again.');
         print(describeDemo(creds, config.demoOut));
+        demo = creds;
       } else {
         print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
       }
@@ -126,6 +139,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = baseUrl(config, port);
   print(`partnerhub listening on ${url} (store: ${store.description})`);
+  if (demo) print(await demoPanelLink(app, demo, url));
 
   let closing: Promise<void> | null = null;
   const close = () => {

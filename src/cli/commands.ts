@@ -17,6 +17,8 @@ import { registerBillingCommands } from './billing.js';
 import { registerRackspaceCall } from './rackspace.js';
 import { registerMimecastCall } from './mimecast.js';
 import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
+import { demoScale } from './scale.js';
+import { registerPanelCommands } from './panel.js';
 
 const databaseOption = () => settingOption('databaseUrl');
 const dataDirOption = () => settingOption('dataDir');
@@ -71,7 +73,10 @@ export function registerCommands(program: Command): void {
 
   storeCommand(program, 'demo', 'seed an empty store with demo data and write the demo credentials as JSON')
     .option('--out <file>', 'credentials file (default <data-dir>/demo-credentials.json)')
-    .action(async (flags: StoreFlags & { out?: string }) => {
+    .option('--scale <n>', 'then fill the demo resellers up to N customers, each with products, a contact and ten status changes')
+    .option('--batch <n>', 'with --scale: customers per transaction (default 2000)')
+    .action(async (flags: StoreFlags & { out?: string; scale?: string; batch?: string }) => {
+      if (flags.scale !== undefined) return demoScale({ ...flags, scale: flags.scale });
       await withDomain(flags, async (ctx, config) => {
         const creds = await seedDemo(ctx, baseUrl(config));
         writeDemoCredentials(config.demoOut, creds);
@@ -255,6 +260,7 @@ export function registerCommands(program: Command): void {
     });
   registerCcc(program);
   registerSettingsCommand(program);
+  registerPanelCommands(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {

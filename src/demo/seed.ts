@@ -25,13 +25,13 @@ export const DEMO_PRODUCTS: Product[] = [
   { id: 1060, name: 'Secure Messaging', packageLabel: 'DeliverySlip', monthlyRate: '4.00' },
 ];
 
-const COMPANY_WORDS = [
+export const COMPANY_WORDS = [
   'Acme', 'Bluebird', 'Cedar', 'Delta', 'Evergreen', 'Falcon', 'Granite', 'Harbor', 'Ironwood', 'Juniper',
   'Keystone', 'Lakeside', 'Maple', 'Northstar', 'Oakridge', 'Pinnacle', 'Quartz', 'Redwood', 'Summit', 'Tidewater',
   'Union', 'Vantage', 'Willow', 'Xenon', 'Yellowstone', 'Zenith', '3rd Street', '42 Degrees',
 ];
-const COMPANY_SUFFIXES = ['Dental', 'Logistics', 'Law Group', 'Bakery', 'Consulting', 'Realty', 'Clinic', 'Builders'];
-const CITIES: [string, string, string][] = [
+export const COMPANY_SUFFIXES = ['Dental', 'Logistics', 'Law Group', 'Bakery', 'Consulting', 'Realty', 'Clinic', 'Builders'];
+export const CITIES: [string, string, string][] = [
   ['Austin', 'TX', '78703'], ['Denver', 'CO', '80202'], ['Portland', 'OR', '97205'], ['Boston', 'MA', '02108'],
   ['Chicago', 'IL', '60601'], ['Seattle', 'WA', '98101'], ['Atlanta', 'GA', '30303'], ['Phoenix', 'AZ', '85004'],
 ];

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
-import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
-import { DomainError, ErrorCode, notFound, validationError, type FieldError } from './errors.js';
+import { assertTransaction, type DomainContext } from './context.js';
+import { DomainError, ErrorCode, notFound, validationError } from './errors.js';
 import { newGuid } from './ids.js';
 import { authorize, sees, type Actor } from './principal.js';
 import { changeStatus, recordInitialStatus, type ServiceStatus } from './status.js';
@@ -11,7 +10,10 @@ import { changeUserCount } from './usage.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
-import { lockAccount } from '../store/repositories/account-lock.js';
+import { transaction } from './transaction.js';
+import { cleanFields, EDITABLE_FIELDS, validateAccountFields } from './account-fields.js';
+
+export { EDITABLE_FIELDS, isEmail, NAME_MAX, REFERENCE_MAX, validateAccountFields } from './account-fields.js';
 
 export type AccountKind = import('../store/records.js').AccountKind;
 
@@ -24,33 +26,6 @@ const CHILD_KINDS: Record<AccountKind, AccountKind[]> = {
 
 export type Account = import('../store/records.js').Account;
 
-/** The fields a client may set; every face maps its own names onto these. */
-export const EDITABLE_FIELDS = [
-  'name',
-  'referenceNumber',
-  'addressLine1',
-  'addressLine2',
-  'city',
-  'state',
-  'zip',
-  'country',
-  'phone',
-  'email',
-  'contactName',
-  'contactEmail',
-  'telephone',
-  'primaryDomain',
-  'adminEmail',
-  'hostingJurisdiction',
-  'supportJurisdiction',
-  'supportPackage',
-  'customerAdvocate',
-  'customerDevelopmentManager',
-  'mainProduct',
-  'renewalDate',
-  'officePhone',
-  'supportMailto',
-] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 export type AccountFields = Partial<Record<EditableField, string | null>> & {
@@ -66,86 +41,29 @@ export interface NewAccount extends AccountFields {
   productIds?: number[];
 }
 
-export const NAME_MAX = 100;
-export const REFERENCE_MAX = 20;
-const EMAIL_FIELDS: EditableField[] = ['email', 'contactEmail', 'adminEmail'];
-const FIELD_MAX = 255;
-
-export function isEmail(s: unknown): boolean {
-  return typeof s === 'string' && s.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
-}
-
-/**
- * Validates account fields. On create the name is required; on update only the fields present are checked.
- * The messages are the ones the seeds document, so faces can pass them through.
- */
-export function validateAccountFields(input: AccountFields & { name?: string | null }, mode: 'create' | 'update'): FieldError[] {
-  const problems: FieldError[] = [];
-  const hasName = Object.prototype.hasOwnProperty.call(input, 'name') && input.name !== undefined;
-  if (!hasName || input.name === null) {
-    if (mode === 'create' || input.name === null) {
-      problems.push({ field: 'name', problem: 'missing', message: 'Missing required field: name' });
-    }
-  } else {
-    const name = String(input.name);
-    if (name.trim() === '') problems.push({ field: 'name', problem: 'blank', message: 'Required field name cannot be empty' });
-    else if (name !== name.trim())
-      problems.push({ field: 'name', problem: 'whitespace', message: 'Improper Customer Name: cannot begin or end with a space' });
-    else if ([...name].length > NAME_MAX)
-      problems.push({ field: 'name', problem: 'too_long', message: 'Name too long: 100 characters or fewer' });
-  }
-  if (input.referenceNumber != null && [...String(input.referenceNumber)].length > REFERENCE_MAX) {
-    problems.push({ field: 'referenceNumber', problem: 'too_long', message: 'Reference number too long: 20 characters or fewer' });
-  }
-  for (const f of EMAIL_FIELDS) {
-    const v = input[f];
-    if (v != null && v !== '' && !isEmail(v)) problems.push({ field: f, problem: 'invalid_email', message: `${f} is not a valid email address` });
-  }
-  for (const f of EDITABLE_FIELDS) {
-    const v = input[f];
-    if (v != null && f !== 'name' && f !== 'referenceNumber' && [...String(v)].length > FIELD_MAX) {
-      problems.push({ field: f, problem: 'too_long', message: `${f} too long: ${FIELD_MAX} characters or fewer` });
-    }
-    // PostgreSQL text cannot hold U+0000 (SQLite would store it): refuse it the same way on both stores.
-    if (v != null && String(v).includes('\u0000')) {
-      problems.push({ field: f, problem: 'invalid', message: `${f} cannot contain NUL characters` });
-    }
-  }
-  if (input.userCount !== undefined && (!Number.isInteger(input.userCount) || input.userCount < 0 || input.userCount > 10_000_000)) {
-    problems.push({ field: 'userCount', problem: 'invalid', message: 'userCount must be a whole number from 0 to 10000000' });
-  }
-  return problems;
-}
-
 /** Identifiers every face needs, allocated together from store sequences so concurrent creations never collide. */
 export async function allocateIdentifiers(trx: Kysely<DB>, region: string) {
-  const accountNumber = String(await counters.next(trx, 'account_number'));
-  const seq = await counters.next(trx, 'mimecast_sequence');
-  const grid = Math.floor(seq / 100_000);
-  const cell = seq % 100_000;
+  const next = await counters.nextEach(trx, ['account_number', 'mimecast_sequence']);
+  return formatIdentifiers(next.account_number, next.mimecast_sequence, region);
+}
+
+/** An account's three identifiers from its two sequence values (demo/scale.ts takes the values in ranges). */
+export function formatIdentifiers(accountNumber: number, mimecastSequence: number, region: string) {
+  const grid = Math.floor(mimecastSequence / 100_000);
+  const cell = mimecastSequence % 100_000;
   return {
-    accountNumber,
+    accountNumber: String(accountNumber),
     mimecastId: `01-${String(grid).padStart(4, '0')}-${String(cell).padStart(5, '0')}`,
     accountCode: `C${region.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 2).padEnd(2, 'X')}A${grid}A${cell}`,
   };
 }
 
-function temporaryDomain(accountNumber: string): string {
+export function temporaryDomain(accountNumber: string): string {
   return `t${accountNumber}.trial.partnerhub.email`;
 }
 
-function cleanFields(input: AccountFields): AccountFields {
-  const out: AccountFields = {};
-  for (const f of EDITABLE_FIELDS) {
-    if (input[f] !== undefined) out[f] = input[f] === null ? null : String(input[f]);
-  }
-  if (input.userCount !== undefined) out.userCount = input.userCount;
-  if (input.extra !== undefined) out.extra = input.extra;
-  return out;
-}
-
 export async function createAccount(ctx: DomainContext, actor: Actor, input: NewAccount): Promise<Account> {
-  return inTransaction(ctx, (trx) => createAccountIn(trx, ctx, actor, input));
+  return transaction(ctx, (tx) => createAccountIn(tx.db, tx, actor, input));
 }
 
 /** Creates a partner (the root of a tree). Only the system (an operator at the CLI) may. */
@@ -153,7 +71,7 @@ export async function createPartner(ctx: DomainContext, actor: Actor, input: Omi
   if (!actor.system) throw new DomainError(ErrorCode.Forbidden, 'Only an operator can create a partner');
   const problems = validateAccountFields(input, 'create');
   if (problems.length) throw validationError(problems);
-  return inTransaction(ctx, (trx) => insertAccount(trx, ctx, actor, null, { ...input, parentGuid: '', kind: 'partner' }));
+  return transaction(ctx, (tx) => insertAccount(tx.db, tx, actor, null, { ...input, parentGuid: '', kind: 'partner' }));
 }
 
 async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, parent: Account | null, input: NewAccount): Promise<Account> {
@@ -233,17 +151,28 @@ function auditView(a: Account): Record<string, unknown> {
   return rest;
 }
 
+declare const LOCKED: unique symbol;
+/** An account read with lockVisibleAccount: locked until the transaction it was read in ends. */
+export type LockedAccount = Account & { readonly [LOCKED]: true };
+
 /** Applies a partial update; the audit entry holds only the fields that changed. */
 export async function updateAccount(ctx: DomainContext, actor: Actor, guid: string, patch: AccountFields): Promise<Account> {
   const problems = validateAccountFields(patch, 'update');
   if (problems.length) throw validationError(problems);
-  return inTransaction(ctx, async (trx) => {
-    // The row is rewritten whole from what is read here: lock it first, or two edits of different fields lose one.
-    await lockAccount(trx, ctx.dialect, guid);
-    const account = await visibleAccount(trx, actor, guid);
-    authorize(actor, 'account.update', account);
-    return applyUpdate(trx, ctx, actor, account, cleanFields(patch));
-  });
+  return transaction(ctx, async (tx) => editAccount(tx, actor, await lockVisibleAccount(tx, actor, { guid }), patch));
+}
+
+/**
+ * Edits an account its caller has locked in this transaction (the row is rewritten whole from what was read,
+ * so two edits of different fields must not interleave). The patch is validated before the role is checked,
+ * as clients expect the field's message for a bad value.
+ */
+export async function editAccount(tx: DomainContext, actor: Actor, account: LockedAccount, patch: AccountFields): Promise<Account> {
+  assertTransaction(tx.db);
+  const problems = validateAccountFields(patch, 'update');
+  if (problems.length) throw validationError(problems);
+  authorize(actor, 'account.update', account);
+  return applyUpdate(tx.db, tx, actor, account, cleanFields(patch));
 }
 
 /** Inside a caller's transaction: write a patch that has already been validated and authorized. */
@@ -288,32 +217,33 @@ export async function applyUpdate(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
 }
 
 /**
- * Deletes an account as the Rackspace face means it: the account disappears from lists and look-ups and its
- * service is cancelled, but its history, invoices and audit trail stay.
+ * Closes an account: it disappears from lists and look-ups and its service is cancelled, but its history,
+ * invoices and audit trail stay.
  */
 export async function deleteAccount(ctx: DomainContext, actor: Actor, guid: string): Promise<void> {
-  await inTransaction(ctx, async (trx) => {
-    // Locked like a parent during creation, so a child cannot appear below an account being deleted.
-    await lockAccount(trx, ctx.dialect, guid);
-    const account = await visibleAccount(trx, actor, guid);
-    authorize(actor, 'account.delete', account);
-    if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot delete itself');
-    if (await accountsRepo.hasLiveChildren(trx, account.guid)) {
-      throw new DomainError(ErrorCode.Conflict, 'Account still has sub-accounts; delete them first');
-    }
-    if (account.status !== 'AccountCancelled') {
-      await changeStatus(trx, ctx, actor, account, 'AccountCancelled', { reason: 'deleted' });
-    }
-    const at = ctx.clock.now().toISOString();
-    await accountsRepo.markDeleted(trx, account.guid, at);
-    await recordAudit(trx, ctx, actor, {
-      action: 'account.delete',
-      entityType: 'account',
-      entityGuid: account.guid,
-      accountGuid: account.guid,
-      before: { deletedAt: null },
-      after: { deletedAt: at },
-    });
+  await transaction(ctx, async (tx) => closeAccount(tx, actor, await lockVisibleAccount(tx, actor, { guid })));
+}
+
+/** closeAccount on an account its caller has locked (so no child can appear below it while it closes). */
+export async function closeAccount(tx: DomainContext, actor: Actor, account: LockedAccount): Promise<void> {
+  assertTransaction(tx.db);
+  authorize(actor, 'account.delete', account);
+  if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot delete itself');
+  if (await accountsRepo.hasLiveChildren(tx.db, account.guid)) {
+    throw new DomainError(ErrorCode.Conflict, 'Account still has sub-accounts; delete them first');
+  }
+  if (account.status !== 'AccountCancelled') {
+    await changeStatus(tx.db, tx, actor, account, 'AccountCancelled', { reason: 'deleted' });
+  }
+  const at = tx.clock.now().toISOString();
+  await accountsRepo.markDeleted(tx.db, account.guid, at);
+  await recordAudit(tx.db, tx, actor, {
+    action: 'account.delete',
+    entityType: 'account',
+    entityGuid: account.guid,
+    accountGuid: account.guid,
+    before: { deletedAt: null },
+    after: { deletedAt: at },
   });
 }
 
@@ -328,10 +258,27 @@ export type AccountKey = import('../store/records.js').AccountKey;
 
 /** Finds a live account by any of its identifiers, limited to what the actor can see and read. */
 export async function findAccount(ctx: DomainContext, actor: Actor, key: AccountKey): Promise<Account> {
-  const account = await accountsRepo.findBy(ctx.db, key, actor.system ? '/' : actor.accountPath);
-  if (!account) throw notFound('account', 'Account not found');
+  const account = await visibleAccountBy(ctx, actor, key);
   authorize(actor, 'account.read', account);
   return account;
+}
+
+/**
+ * A live account the actor can see, by any identifier, in one read; what may be done with it is for the
+ * operation it is handed to. Not found outside the actor's subtree.
+ */
+export async function visibleAccountBy(ctx: DomainContext, actor: Actor, key: AccountKey): Promise<Account> {
+  const account = await accountsRepo.findBy(ctx.db, key, actor.system ? '/' : actor.accountPath);
+  if (!account) throw notFound('account', 'Account not found');
+  return account;
+}
+
+/** visibleAccountBy, locked until the caller's transaction ends: the one read an edit, a deletion or a contact change makes. */
+export async function lockVisibleAccount(tx: DomainContext, actor: Actor, key: AccountKey): Promise<LockedAccount> {
+  assertTransaction(tx.db);
+  const account = await accountsRepo.lockBy(tx.db, tx.dialect, key, actor.system ? '/' : actor.accountPath);
+  if (!account) throw notFound('account', 'Account not found');
+  return account as LockedAccount;
 }
 
 /** For operators and schedulers: an account by identifier, deleted or not, with no scoping. */
@@ -348,7 +295,8 @@ export async function listAccounts(ctx: DomainContext, actor: Actor, search: Acc
   const scopeGuid = search.childrenOf ?? search.descendantsOf;
   let descendantsPath: string | undefined;
   if (scopeGuid) {
-    const scope = await visibleAccount(ctx.db, actor, scopeGuid);
+    // The caller's own account was loaded (and found live) by its authentication: it is not read again.
+    const scope = scopeGuid === actor.accountGuid && !actor.system ? { path: actor.accountPath } : await visibleAccount(ctx.db, actor, scopeGuid);
     authorize(actor, 'account.read', scope);
     if (search.descendantsOf) descendantsPath = scope.path;
   } else if (!actor.system) {
@@ -368,9 +316,9 @@ export async function accountProducts(ctx: DomainContext, guid: string) {
 export async function createAccountIn(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, input: NewAccount): Promise<Account> {
   const problems = validateAccountFields(input, 'create');
   if (problems.length) throw validationError(problems);
-  await lockAccount(trx, ctx.dialect, input.parentGuid);
-  const parent = await accountsRepo.findByGuid(trx, input.parentGuid);
-  if (!parent || parent.deletedAt) throw notFound('account', 'Parent account not found');
+  // The parent is locked as it is read, so it cannot be deleted while a child appears below it.
+  const parent = await accountsRepo.lockBy(trx, ctx.dialect, { guid: input.parentGuid }, '/');
+  if (!parent) throw notFound('account', 'Parent account not found');
   authorize(actor, 'account.create', parent);
   if (!CHILD_KINDS[parent.kind].includes(input.kind)) {
     throw new DomainError(ErrorCode.Validation, `A ${input.kind} account cannot be created below a ${parent.kind}`, {

@@ -3,18 +3,17 @@ import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import { DomainError, ErrorCode, forbidden, notFound, validationError } from './errors.js';
-import { authorize, systemActor, type Actor } from './principal.js';
-import type { Account, AccountKey } from './account.js';
+import { systemActor, type Actor } from './principal.js';
+import type { Account } from './account.js';
 import { recordAudit } from './audit.js';
 import type { Job } from './jobs.js';
-import { parsePage, type PageRequest, type SizedPage } from './paging.js';
 import { parseNumericId } from './contact.js';
+import { invoiceSummary } from './invoice.js';
 import { userCountAt, userCountChanges } from './usage.js';
 import { billableIntervals, lineCharge, parsePeriod, previousPeriod, usageLines, type LineType, type Period, type StatusPoint } from './billing-calc.js';
 import { formatCents, formatScaled, parseScaled, RATE_SCALE } from './money.js';
 import type { ServiceStatus } from './status.js';
 import * as invoicesRepo from '../store/repositories/invoices.js';
-import * as accountsRepo from '../store/repositories/accounts.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as historyRepo from '../store/repositories/status-history.js';
 
@@ -25,7 +24,20 @@ import * as historyRepo from '../store/repositories/status-history.js';
  * nothing and an interrupted one leaves nothing behind. The arithmetic lives in billing-calc.ts.
  */
 
+export { findInvoiceUnscoped, getInvoice, invoiceLineItems, listInvoices } from './invoice.js';
+
 export const INVOICE_TYPE = 'Billing';
+
+/**
+ * Who receives invoices: every reseller, and every customer directly below a partner (a partner may bill a
+ * customer itself). Accounts deleted since still do: they may owe for the days before their deletion.
+ */
+export const BILLING_ACCOUNTS: readonly invoicesRepo.KindBelow[] = [{ kind: 'reseller' }, { kind: 'customer', parentKind: 'partner' }];
+
+/** The customers one invoice covers: a customer billed directly covers itself; a reseller, its whole subtree. */
+function billedCustomers(billing: Account): invoicesRepo.CustomerScope {
+  return billing.kind === 'customer' ? { guid: billing.guid } : { within: billing.path };
+}
 
 export interface InvoiceSummary {
   id: number;
@@ -69,101 +81,6 @@ export interface InvoiceLine {
   charge: string;
 }
 
-function summary(r: invoicesRepo.InvoiceRow): InvoiceSummary {
-  return {
-    id: Number(r.id),
-    billingAccountGuid: r.billing_account_guid,
-    period: r.period,
-    invoiceType: r.invoice_type,
-    invoiceDate: r.invoice_date,
-    totalDue: formatCents(Number(r.total_due_cents)),
-    totalDueCents: Number(r.total_due_cents),
-    isPaid: Number(r.is_paid) === 1,
-    paidAt: r.paid_at,
-    csvAvailable: Number(r.csv_available) === 1,
-    lineCount: Number(r.line_count),
-  };
-}
-
-function line(r: invoicesRepo.InvoiceLineRow): InvoiceLine {
-  return {
-    lineNo: Number(r.line_no),
-    accountGuid: r.account_guid,
-    accountNumber: r.account_number,
-    referenceNumber: r.reference_number,
-    domain: r.domain,
-    productId: Number(r.product_id),
-    product: r.product_name,
-    type: r.line_type as LineType,
-    serviceStart: r.service_start,
-    serviceEnd: r.service_end,
-    committedUsage: Number(r.committed_usage),
-    currentUsage: Number(r.current_usage),
-    usageChange: Number(r.usage_change),
-    months: formatScaled(Number(r.months_hundredths), 2, 2),
-    rate: r.rate,
-    charge: formatCents(Number(r.charge_cents)),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Reading invoices (what the v2 routes call)
-
-async function invoiceAccount(db: Kysely<DB>, actor: Actor, key: AccountKey): Promise<Account> {
-  const account = await accountsRepo.findBy(db, key, actor.system ? '/' : actor.accountPath);
-  if (!account) throw notFound('account', 'Account not found');
-  authorize(actor, 'invoice.read', account);
-  return account;
-}
-
-/** The account's invoices, newest first, `size` (default 50) from `offset`. Needs invoice.read. */
-export async function listInvoices(ctx: DomainContext, actor: Actor, key: AccountKey, request: PageRequest = {}): Promise<SizedPage<InvoiceSummary>> {
-  const { size, offset } = parsePage(request);
-  const account = await invoiceAccount(ctx.db, actor, key);
-  const page = await invoicesRepo.pageForAccount(ctx.db, account.guid, size, offset);
-  return { size, offset, total: page.total, items: page.items.map(summary) };
-}
-
-async function findInvoice(db: Kysely<DB>, account: Account, invoiceId: string | number): Promise<InvoiceSummary> {
-  const id = parseNumericId(invoiceId);
-  const row = id === null ? null : await invoicesRepo.findById(db, id);
-  if (!row || row.billing_account_guid !== account.guid) throw notFound('invoice', 'Invoice not found');
-  return summary(row);
-}
-
-export async function getInvoice(ctx: DomainContext, actor: Actor, key: AccountKey, invoiceId: string | number): Promise<InvoiceSummary> {
-  return findInvoice(ctx.db, await invoiceAccount(ctx.db, actor, key), invoiceId);
-}
-
-/**
- * The line items of an invoice as an async iterable that reads the store a page at a time (keyset on the
- * line number), so an invoice of a million lines is never held in memory. Everything that can fail with a
- * client error is checked before this resolves: NotFound (resource "account", "invoice", or "invoice_csv"
- * when the invoice's line items are no longer kept) and Forbidden without invoice.read.
- */
-export async function invoiceLineItems(
-  ctx: DomainContext,
-  actor: Actor,
-  key: AccountKey,
-  invoiceId: string | number,
-  options: { pageSize?: number } = {},
-): Promise<{ invoice: InvoiceSummary; lines: AsyncIterable<InvoiceLine> }> {
-  const invoice = await findInvoice(ctx.db, await invoiceAccount(ctx.db, actor, key), invoiceId);
-  if (!invoice.csvAvailable) throw notFound('invoice_csv', 'Invoice line items are not available');
-  const pageSize = Math.max(1, Math.min(options.pageSize ?? 1000, 10_000));
-  const db = ctx.db;
-  async function* lines(): AsyncGenerator<InvoiceLine> {
-    let after = 0;
-    for (;;) {
-      const rows = await invoicesRepo.linesAfter(db, invoice.id, after, pageSize);
-      for (const r of rows) yield line(r);
-      if (rows.length < pageSize) return;
-      after = Number(rows[rows.length - 1].line_no);
-    }
-  }
-  return { invoice, lines: { [Symbol.asyncIterator]: lines } };
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Operator actions
 
@@ -189,7 +106,7 @@ export async function markInvoicePaid(ctx: DomainContext, actor: Actor, invoiceI
         after: { isPaid: true, paidAt: at },
       });
     }
-    return summary((await invoicesRepo.findById(trx, Number(before.id)))!);
+    return invoiceSummary((await invoicesRepo.findById(trx, Number(before.id)))!);
   });
 }
 
@@ -311,7 +228,7 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
     };
     let after: string | null = null;
     for (;;) {
-      const customers = await invoicesRepo.billedCustomersPage(trx, billing, after, CUSTOMER_PAGE, endIso);
+      const customers = await invoicesRepo.customersPage(trx, billedCustomers(billing), after, CUSTOMER_PAGE, endIso);
       for (const customer of customers) {
         for (const draft of await customerLines(trx, period, customer)) {
           batch.push({ ...draft, invoice_id: invoiceId ?? 0, line_no: ++lineNo });
@@ -333,7 +250,7 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
       before: null,
       after: { period: period.name, totalDue: formatCents(total), lineCount: lineNo },
     });
-    return { kind: 'issued', invoice: summary((await invoicesRepo.findById(trx, invoiceId))!) };
+    return { kind: 'issued', invoice: invoiceSummary((await invoicesRepo.findById(trx, invoiceId))!) };
   });
 }
 
@@ -359,7 +276,7 @@ export async function runBilling(ctx: DomainContext, actor: Actor, periodName: s
   const result: BillingRunResult = { period: period.name, issued: [], alreadyIssued: 0, nothingToBill: 0, failed: [] };
   let after: string | null = null;
   for (;;) {
-    const page = await invoicesRepo.billingAccountsPage(ctx.db, after, 200, iso(period.end));
+    const page = await invoicesRepo.accountsOfKindsPage(ctx.db, BILLING_ACCOUNTS, after, 200, iso(period.end));
     for (const billing of page) {
       // Accounts gone before the period began cannot owe for it.
       if (billing.deletedAt && Date.parse(billing.deletedAt) < period.start) {
@@ -410,10 +327,3 @@ export const billingJob: Job = {
     }
   },
 };
-
-/** For operators (the CLI): an invoice by id, whichever account it belongs to. */
-export async function findInvoiceUnscoped(ctx: DomainContext, invoiceId: string | number): Promise<InvoiceSummary | null> {
-  const id = parseNumericId(invoiceId);
-  const row = id === null ? null : await invoicesRepo.findById(ctx.db, id);
-  return row ? summary(row) : null;
-}

@@ -1,14 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../store/schema.js';
-import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, type DomainContext } from './context.js';
 import { DomainError, ErrorCode, notFound, validationError, type FieldError } from './errors.js';
-import { authorize, type Action, type Actor } from './principal.js';
-import { isEmail, type Account, type AccountKey } from './account.js';
+import { authorize, type Actor } from './principal.js';
+import { isEmail, lockVisibleAccount, visibleAccountBy, type Account, type AccountKey, type LockedAccount } from './account.js';
 import { recordAudit } from './audit.js';
 import { parsePage, type PageRequest, type SizedPage } from './paging.js';
-import { lockAccount } from '../store/repositories/account-lock.js';
-import * as accountsRepo from '../store/repositories/accounts.js';
+import { transaction } from './transaction.js';
 import * as contactsRepo from '../store/repositories/contacts.js';
 
 /**
@@ -144,14 +140,6 @@ export function validateContactInput(input: ContactInput, mode: 'create' | 'upda
   return { problems, fields };
 }
 
-/** The live account named by `key` inside the actor's subtree, authorized for `action`. */
-async function contactAccount(db: Kysely<DB>, actor: Actor, key: AccountKey, action: Action): Promise<Account> {
-  const account = await accountsRepo.findBy(db, key, actor.system ? '/' : actor.accountPath);
-  if (!account) throw notFound('account', 'Account not found');
-  authorize(actor, action, account);
-  return account;
-}
-
 /** Ids come from URLs: anything but a whole number names no contact. */
 export function parseNumericId(id: string | number): number | null {
   const s = String(id).trim();
@@ -180,15 +168,26 @@ function auditView(c: Pick<ContactFields, Exclude<keyof ContactFields, 'security
 
 /** Contacts of an account, oldest first, `size` (default 50) from `offset` (default 0). Needs contact.read. */
 export async function listContacts(ctx: DomainContext, actor: Actor, key: AccountKey, request: PageRequest = {}): Promise<SizedPage<Contact>> {
+  parsePage(request);
+  return contactsOf(ctx, actor, await visibleAccountBy(ctx, actor, key), request);
+}
+
+/** listContacts for an account its caller has read. */
+export async function contactsOf(ctx: DomainContext, actor: Actor, account: Account, request: PageRequest = {}): Promise<SizedPage<Contact>> {
   const { size, offset } = parsePage(request);
-  const account = await contactAccount(ctx.db, actor, key, 'contact.read');
+  authorize(actor, 'contact.read', account);
   const page = await contactsRepo.page(ctx.db, account.guid, size, offset);
   return { size, offset, total: page.total, items: page.items.map((c) => open(ctx, account, c)) };
 }
 
 /** One contact; not-found (resource "contact") for an id the account does not have. Needs contact.read. */
 export async function getContact(ctx: DomainContext, actor: Actor, key: AccountKey, contactId: string | number): Promise<Contact> {
-  const account = await contactAccount(ctx.db, actor, key, 'contact.read');
+  return contactOf(ctx, actor, await visibleAccountBy(ctx, actor, key), contactId);
+}
+
+/** getContact for an account its caller has read. */
+export async function contactOf(ctx: DomainContext, actor: Actor, account: Account, contactId: string | number): Promise<Contact> {
+  authorize(actor, 'contact.read', account);
   const id = parseNumericId(contactId);
   const c = id === null ? null : await contactsRepo.find(ctx.db, account.guid, id);
   if (!c) throw notFound('contact', CONTACT_MESSAGES.notFound);
@@ -206,35 +205,41 @@ export interface ContactOptions {
  * NotFound (account) outside the subtree; Forbidden without contact.manage.
  */
 export async function addContact(ctx: DomainContext, actor: Actor, key: AccountKey, input: ContactInput, options: ContactOptions): Promise<Contact> {
+  return transaction(ctx, async (tx) => addContactTo(tx, actor, await lockVisibleAccount(tx, actor, key), input, options));
+}
+
+/**
+ * addContact for an account its caller has locked in this transaction: the lock keeps the count and the
+ * invariant true until the change commits. The role is checked before the body is judged.
+ */
+export async function addContactTo(tx: DomainContext, actor: Actor, account: LockedAccount, input: ContactInput, options: ContactOptions): Promise<Contact> {
+  assertTransaction(tx.db);
+  authorize(actor, 'contact.manage', account);
   const { problems, fields } = validateContactInput(input ?? {}, 'create');
-  return inTransaction(ctx, async (trx) => {
-    const account = await contactAccount(trx, actor, key, 'contact.manage');
-    if (problems.length) throw validationError(problems);
-    const f = fields as ContactFields;
-    await lockAccount(trx, ctx.dialect, account.guid);
-    const counts = await contactsRepo.roleCounts(trx, account.guid);
-    if (counts.total >= options.contactLimit) {
-      throw new DomainError(ErrorCode.LimitReached, CONTACT_MESSAGES.limitReached, { resource: 'contact' });
-    }
-    const now = ctx.clock.now().toISOString();
-    const { securityAnswer, ...plain } = f;
-    const stored = await contactsRepo.insert(trx, {
-      accountGuid: account.guid,
-      ...plain,
-      securityAnswerSealed: ctx.secrets.encrypt(securityAnswer),
-      createdAt: now,
-      updatedAt: now,
-    });
-    await recordAudit(trx, ctx, actor, {
-      action: 'contact.create',
-      entityType: 'contact',
-      entityGuid: String(stored.id),
-      accountGuid: account.guid,
-      before: null,
-      after: auditView(f),
-    });
-    return open(ctx, account, stored);
+  if (problems.length) throw validationError(problems);
+  const f = fields as ContactFields;
+  const counts = await contactsRepo.roleCounts(tx.db, account.guid);
+  if (counts.total >= options.contactLimit) {
+    throw new DomainError(ErrorCode.LimitReached, CONTACT_MESSAGES.limitReached, { resource: 'contact' });
+  }
+  const now = tx.clock.now().toISOString();
+  const { securityAnswer, ...plain } = f;
+  const stored = await contactsRepo.insert(tx.db, {
+    accountGuid: account.guid,
+    ...plain,
+    securityAnswerSealed: tx.secrets.encrypt(securityAnswer),
+    createdAt: now,
+    updatedAt: now,
   });
+  await recordAudit(tx.db, tx, actor, {
+    action: 'contact.create',
+    entityType: 'contact',
+    entityGuid: String(stored.id),
+    accountGuid: account.guid,
+    before: null,
+    after: auditView(f),
+  });
+  return open(tx, account, stored);
 }
 
 function invariantError(): DomainError {
@@ -248,12 +253,12 @@ function breaksInvariant(counts: { billing: number; alerts: number }, before: co
   return (counts.billing > 0 && billing === 0) || (counts.alerts > 0 && primary === 0);
 }
 
-async function lockedContact(trx: Kysely<DB>, ctx: DomainContext, account: Account, contactId: string | number) {
+/** A contact of a locked account: the account's lock makes the counts and the contact what they will be at commit. */
+async function contactToChange(tx: DomainContext, actor: Actor, account: LockedAccount, contactId: string | number) {
+  assertTransaction(tx.db);
+  authorize(actor, 'contact.manage', account);
   const id = parseNumericId(contactId);
-  if (id === null) throw notFound('contact', CONTACT_MESSAGES.notFound);
-  // Lock before reading, so the counts and the contact are what they will be when this transaction writes.
-  await lockAccount(trx, ctx.dialect, account.guid);
-  const c = await contactsRepo.find(trx, account.guid, id);
+  const c = id === null ? null : await contactsRepo.find(tx.db, account.guid, id);
   if (!c) throw notFound('contact', CONTACT_MESSAGES.notFound);
   return c;
 }
@@ -264,46 +269,50 @@ async function lockedContact(trx: Kysely<DB>, ctx: DomainContext, account: Accou
  * without a billing or a primary contact.
  */
 export async function updateContact(ctx: DomainContext, actor: Actor, key: AccountKey, contactId: string | number, input: ContactInput): Promise<Contact> {
+  return transaction(ctx, async (tx) => changeContact(tx, actor, await lockVisibleAccount(tx, actor, key), contactId, input));
+}
+
+/** updateContact for an account its caller has locked in this transaction. */
+export async function changeContact(tx: DomainContext, actor: Actor, account: LockedAccount, contactId: string | number, input: ContactInput): Promise<Contact> {
+  const current = await contactToChange(tx, actor, account, contactId);
   const { problems, fields } = validateContactInput(input ?? {}, 'update');
-  return inTransaction(ctx, async (trx) => {
-    const account = await contactAccount(trx, actor, key, 'contact.manage');
-    const current = await lockedContact(trx, ctx, account, contactId);
-    if (problems.length) throw validationError(problems);
-    const { securityAnswer, ...plain } = fields;
-    const next: contactsRepo.StoredContact = {
-      ...current,
-      ...plain,
-      securityAnswerSealed: securityAnswer === undefined ? current.securityAnswerSealed : ctx.secrets.encrypt(securityAnswer),
-      updatedAt: ctx.clock.now().toISOString(),
-    };
-    if (breaksInvariant(await contactsRepo.roleCounts(trx, account.guid), current, next)) throw invariantError();
-    await contactsRepo.update(trx, next);
-    await recordAudit(trx, ctx, actor, {
-      action: 'contact.update',
-      entityType: 'contact',
-      entityGuid: String(current.id),
-      accountGuid: account.guid,
-      before: auditView(current),
-      after: { ...auditView(next), securityAnswerChanged: securityAnswer !== undefined },
-    });
-    return open(ctx, account, next);
+  if (problems.length) throw validationError(problems);
+  const { securityAnswer, ...plain } = fields;
+  const next: contactsRepo.StoredContact = {
+    ...current,
+    ...plain,
+    securityAnswerSealed: securityAnswer === undefined ? current.securityAnswerSealed : tx.secrets.encrypt(securityAnswer),
+    updatedAt: tx.clock.now().toISOString(),
+  };
+  if (breaksInvariant(await contactsRepo.roleCounts(tx.db, account.guid), current, next)) throw invariantError();
+  await contactsRepo.update(tx.db, next);
+  await recordAudit(tx.db, tx, actor, {
+    action: 'contact.update',
+    entityType: 'contact',
+    entityGuid: String(current.id),
+    accountGuid: account.guid,
+    before: auditView(current),
+    after: { ...auditView(next), securityAnswerChanged: securityAnswer !== undefined },
   });
+  return open(tx, account, next);
 }
 
 /** Removes a contact. Errors: NotFound (account or contact), Forbidden, Validation with CONTACT_MESSAGES.invariant. */
 export async function deleteContact(ctx: DomainContext, actor: Actor, key: AccountKey, contactId: string | number): Promise<void> {
-  await inTransaction(ctx, async (trx) => {
-    const account = await contactAccount(trx, actor, key, 'contact.manage');
-    const current = await lockedContact(trx, ctx, account, contactId);
-    if (breaksInvariant(await contactsRepo.roleCounts(trx, account.guid), current, null)) throw invariantError();
-    await contactsRepo.remove(trx, current.id);
-    await recordAudit(trx, ctx, actor, {
-      action: 'contact.delete',
-      entityType: 'contact',
-      entityGuid: String(current.id),
-      accountGuid: account.guid,
-      before: auditView(current),
-      after: null,
-    });
+  await transaction(ctx, async (tx) => removeContact(tx, actor, await lockVisibleAccount(tx, actor, key), contactId));
+}
+
+/** deleteContact for an account its caller has locked in this transaction. */
+export async function removeContact(tx: DomainContext, actor: Actor, account: LockedAccount, contactId: string | number): Promise<void> {
+  const current = await contactToChange(tx, actor, account, contactId);
+  if (breaksInvariant(await contactsRepo.roleCounts(tx.db, account.guid), current, null)) throw invariantError();
+  await contactsRepo.remove(tx.db, current.id);
+  await recordAudit(tx.db, tx, actor, {
+    action: 'contact.delete',
+    entityType: 'contact',
+    entityGuid: String(current.id),
+    accountGuid: account.guid,
+    before: auditView(current),
+    after: null,
   });
 }

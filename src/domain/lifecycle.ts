@@ -12,7 +12,7 @@ import { canTransition, changeStatus, isServiceStatus, SERVICE_STATUSES, TRANSIT
 import type { Job } from './jobs.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as servicesRepo from '../store/repositories/services.js';
-import { TRIAL_DAYS } from './service.js';
+import { TRIAL_DAYS } from './customer-directory.js';
 
 export const SUSPENSION_DAYS_BEFORE_CANCEL = 90;
 const BATCH = 200;

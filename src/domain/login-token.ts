@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction, type DomainContext } from './context.js';
 import { MINUTE } from './clock.js';
 import { notFound, validationError, type FieldError } from './errors.js';
 import { hashSecret } from './secrets.js';
 import { authorize, systemActor, type Actor, type Role } from './principal.js';
 import { visibleAccount, type Account } from './account.js';
 import { recordAudit } from './audit.js';
+import { transaction } from './transaction.js';
 import * as tokensRepo from '../store/repositories/login-tokens.js';
 import * as principalsRepo from '../store/repositories/principals.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
@@ -71,50 +71,58 @@ function tokenHash(token: string): string {
   return hashSecret(token.trim().toUpperCase());
 }
 
+/** issueLoginToken in a transaction of its own, for callers that name the account by guid. */
 export async function createLoginToken(ctx: DomainContext, actor: Actor, accountGuid: string, req: LoginTokenRequest): Promise<IssuedLoginToken> {
-  const problems = validateLoginTokenRequest(req);
-  const account = await visibleAccount(ctx.db, actor, accountGuid);
+  return transaction(ctx, async (tx) => issueLoginToken(tx, actor, await visibleAccount(tx.db, actor, accountGuid), req));
+}
+
+/**
+ * Issues a login token for an account its caller has read in this transaction. The role is checked before
+ * the request is judged, so a caller without it learns nothing about the account's admin users.
+ */
+export async function issueLoginToken(tx: DomainContext, actor: Actor, account: Account, req: LoginTokenRequest): Promise<IssuedLoginToken> {
+  assertTransaction(tx.db);
   authorize(actor, 'login_token.create', account);
+  const problems = validateLoginTokenRequest(req);
   if (problems.length) throw validationError(problems);
   const userName = String(req.userName);
-  return inTransaction(ctx, async (trx) => {
-    let principalGuid: string | null = null;
-    let user: string;
-    if (req.virtualUser) {
-      user = virtualUserName(userName, account);
-    } else {
-      const wanted = userName.toLowerCase();
-      const admins = (await principalsRepo.list(trx, account.guid)).filter((p) => !p.disabledAt && p.roles.includes('customer_admin'));
-      const admin = admins.find((p) => p.email === wanted || p.name.toLowerCase() === wanted || p.email.split('@')[0] === wanted);
-      if (!admin) throw notFound('user', `Admin user not found: ${userName}`);
-      principalGuid = admin.guid;
-      user = userName;
-    }
-    const token = randomBytes(20).toString('hex').toUpperCase();
-    const now = ctx.clock.now();
-    const record: LoginTokenRecord = {
-      tokenHash: tokenHash(token),
-      accountGuid: account.guid,
-      userName: user,
-      virtualUser: req.virtualUser,
-      principalGuid,
-      issuedByGuid: actor.guid,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + LOGIN_TOKEN_TTL_MS).toISOString(),
-      usedAt: null,
-    };
-    await tokensRepo.insert(trx, record);
-    await recordAudit(trx, ctx, actor, {
-      action: 'login_token.create',
-      entityType: 'account',
-      entityGuid: account.guid,
-      accountGuid: account.guid,
-      before: null,
-      // The token itself never goes to the audit log.
-      after: { user, virtualUser: req.virtualUser, principalGuid, expiresAt: record.expiresAt },
-    });
-    return { user, token, createdAt: record.createdAt, expiresAt: record.expiresAt, accountGuid: account.guid, virtualUser: req.virtualUser };
+  let principalGuid: string | null = null;
+  let user: string;
+  if (req.virtualUser) {
+    user = virtualUserName(userName, account);
+  } else {
+    const wanted = userName.toLowerCase();
+    // Any admin user of the account (a reseller's too, so its administrator can enter the control panel).
+    const admins = (await principalsRepo.list(tx.db, account.guid)).filter((p) => !p.disabledAt);
+    const admin = admins.find((p) => p.email === wanted || p.name.toLowerCase() === wanted || p.email.split('@')[0] === wanted);
+    if (!admin) throw notFound('user', `Admin user not found: ${userName}`);
+    principalGuid = admin.guid;
+    user = userName;
+  }
+  const token = randomBytes(20).toString('hex').toUpperCase();
+  const now = tx.clock.now();
+  const record: LoginTokenRecord = {
+    tokenHash: tokenHash(token),
+    accountGuid: account.guid,
+    userName: user,
+    virtualUser: req.virtualUser,
+    principalGuid,
+    issuedByGuid: actor.guid,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + LOGIN_TOKEN_TTL_MS).toISOString(),
+    usedAt: null,
+  };
+  await tokensRepo.insert(tx.db, record);
+  await recordAudit(tx.db, tx, actor, {
+    action: 'login_token.create',
+    entityType: 'account',
+    entityGuid: account.guid,
+    accountGuid: account.guid,
+    before: null,
+    // The token itself never goes to the audit log.
+    after: { user, virtualUser: req.virtualUser, principalGuid, expiresAt: record.expiresAt },
   });
+  return { user, token, createdAt: record.createdAt, expiresAt: record.expiresAt, accountGuid: account.guid, virtualUser: req.virtualUser };
 }
 
 /**

@@ -21,6 +21,7 @@ export type Action =
   | 'account.status'
   | 'account.delete'
   | 'account.support.read'
+  | 'account.provision'
   | 'contact.read'
   | 'contact.manage'
   | 'invoice.read'
@@ -33,7 +34,7 @@ export type Action =
  * customers end to end; a customer admin looks after its own account.
  */
 export const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-  partner_provisioning: ['account.read', 'account.create', 'account.update', 'account.support.read'],
+  partner_provisioning: ['account.read', 'account.create', 'account.update', 'account.support.read', 'account.provision'],
   account_read: ['account.read', 'account.support.read', 'contact.read', 'invoice.read'],
   reseller_admin: [
     'account.read',

@@ -3,14 +3,14 @@ import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import { forbidden, validationError, type FieldError } from './errors.js';
-import { authorize, sees, type Actor } from './principal.js';
+import { authorize, hasAction, sees, type Actor } from './principal.js';
 import { recordAudit } from './audit.js';
 import { applyUpdate, createAccount, findAccount, validateAccountFields, type Account, type AccountFields } from './account.js';
 import type { Product } from './product.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as productsRepo from '../store/repositories/products.js';
-import { lockAccount } from '../store/repositories/account-lock.js';
-import { changeUserCount, USER_COUNT_MAX } from './usage.js';
+import { lockLiveAccount } from '../store/repositories/account-lock.js';
+import { changeLockedUserCount, USER_COUNT_MAX } from './usage.js';
 
 /**
  * Partner provisioning: what a managed-service partner does to the accounts below it — create them,
@@ -23,11 +23,9 @@ export const MAX_USERS = USER_COUNT_MAX;
 /** The largest product id the catalog can hold. */
 const PRODUCT_ID_MAX = 2_147_483_647;
 
-/** Provisioning is a role of its own: a reseller admin may edit its customers but is not a provisioning partner. */
+/** Provisioning is a permission of its own: a reseller admin may edit its customers but is not a provisioning partner. */
 export function requireProvisioningRole(actor: Actor): void {
-  if (!actor.system && !actor.roles.includes('partner_provisioning')) {
-    throw forbidden('The Partner Provisioning role is required');
-  }
+  if (!hasAction(actor, 'account.provision')) throw forbidden('The Partner Provisioning role is required');
 }
 
 /** The partner at the top of an account's tree. */
@@ -47,6 +45,7 @@ export interface SupportProfile {
   partnerName: string;
 }
 
+/** The caller's own account and the partner above it: two reads, neither repeated. */
 export async function supportProfile(ctx: DomainContext, actor: Actor): Promise<SupportProfile> {
   const account = await callerAccount(ctx, actor);
   authorize(actor, 'account.support.read', account);
@@ -65,23 +64,20 @@ export async function provisionableProducts(ctx: DomainContext, actor: Actor): P
   return productsRepo.forAccount(ctx.db, top!);
 }
 
-/** Checks a requested product set: every id must be in the catalog and allowed for the partner. */
-async function checkProducts(db: Kysely<DB>, actor: Actor, ids: number[]): Promise<FieldError[]> {
+/** What a requested product set is checked against: every id must be in the catalog and allowed for the partner. */
+async function productProblems(db: Kysely<DB>, actor: Actor, ids: number[]): Promise<FieldError[]> {
   const unique = [...new Set(ids)];
-  const problems: FieldError[] = [];
   const bad = unique.filter((id) => !Number.isInteger(id) || id <= 0);
-  if (bad.length) {
-    problems.push({ field: 'products', problem: 'invalid', message: `Product ids must be positive whole numbers: ${bad.join(', ')}` });
-    return problems;
-  }
+  if (bad.length) return [{ field: 'products', problem: 'invalid', message: `Product ids must be positive whole numbers: ${bad.join(', ')}` }];
+  const problems: FieldError[] = [];
+  const top = actor.system ? null : actor.accountPath.split('/').filter(Boolean)[0];
   // Catalog ids are 32-bit in the store: a larger id cannot be in the catalog, and asking PostgreSQL for it is an error.
-  const catalog = await productsRepo.findByIds(db, unique.filter((id) => id <= PRODUCT_ID_MAX));
-  const unknown = unique.filter((id) => !catalog.some((p) => p.id === id));
+  const catalog = await productsRepo.findByIdsWithHolding(db, unique.filter((id) => id <= PRODUCT_ID_MAX), top);
+  const unknown = unique.filter((id) => !catalog.some((c) => c.product.id === id));
   if (unknown.length) problems.push({ field: 'products', problem: 'unknown', message: `Unknown product id: ${unknown.join(', ')}` });
   if (!actor.system) {
-    const top = actor.accountPath.split('/').filter(Boolean)[0];
-    const allowed = new Set((await productsRepo.forAccount(db, top)).map((p) => p.id));
-    const refused = unique.filter((id) => !unknown.includes(id) && !allowed.has(id));
+    // The partner's own product set is what it may sell.
+    const refused = catalog.filter((c) => !c.held).map((c) => c.product.id);
     if (refused.length) {
       problems.push({ field: 'products', problem: 'invalid', message: `Product not available to this partner: ${refused.join(', ')}` });
     }
@@ -89,15 +85,11 @@ async function checkProducts(db: Kysely<DB>, actor: Actor, ids: number[]): Promi
   return problems;
 }
 
-/** The account codes above an account, nearest first: Mimecast calls these its umbrella accounts. */
-export async function umbrellaAccounts(ctx: DomainContext, account: Account): Promise<Account[]> {
-  const ancestors = account.path.split('/').filter(Boolean).slice(0, -1).reverse();
-  const out: Account[] = [];
-  for (const guid of ancestors) {
-    const a = await accountsRepo.findByGuid(ctx.db, guid);
-    if (a) out.push(a);
-  }
-  return out;
+/** The accounts above an account, nearest first (Mimecast calls these its umbrella accounts): one query. */
+export async function ancestorAccounts(ctx: DomainContext, account: Pick<Account, 'path'>): Promise<Account[]> {
+  const ancestors = account.path.split('/').filter(Boolean).slice(0, -1);
+  const found = await accountsRepo.findByGuids(ctx.db, ancestors);
+  return found.sort((a, b) => b.path.length - a.path.length);
 }
 
 export async function accountPackages(ctx: DomainContext, account: Account): Promise<Product[]> {
@@ -114,9 +106,9 @@ export interface ProvisionedAccountChange {
 }
 
 /**
- * Changes an account below the provisioning partner, in one transaction: contact fields, the user count
- * (by delta, through changeUserCount, whose dated history billing prorates from) and the product set (replaced whole). Each
- * kind of change gets its own audit entry.
+ * Changes an account below the provisioning partner, in one transaction that locks and reads the account
+ * once: contact fields, the user count (by delta, through the user-count path, whose dated history billing
+ * prorates from) and the product set (replaced whole). Each kind of change gets its own audit entry.
  */
 export async function changeProvisionedAccount(
   ctx: DomainContext,
@@ -133,45 +125,39 @@ export async function changeProvisionedAccount(
   if (problems.length) throw validationError(problems);
 
   return inTransaction(ctx, async (trx) => {
-    const found = await accountsRepo.findBy(trx, { accountCode }, actor.system ? '/' : actor.accountPath);
-    if (!found || !isBelow(actor, found)) throw forbidden(`Account ${accountCode} is not an account below the caller`);
-    // Locked before the count is read, so concurrent deltas each apply to the count the other left.
-    await lockAccount(trx, ctx.dialect, found.guid);
-    let account = (await accountsRepo.findByGuid(trx, found.guid))!;
+    // Locked as it is read, so concurrent deltas each apply to the count the other left.
+    let account = await lockLiveAccount(trx, ctx.dialect, { accountCode }, actor.system ? '/' : actor.accountPath);
+    if (!account || !isBelow(actor, account)) throw forbidden(`Account ${accountCode} is not an account below the caller`);
     authorize(actor, 'account.update', account);
 
     if (change.productIds !== undefined) {
-      const productProblems = await checkProducts(trx, actor, change.productIds);
-      if (productProblems.length) throw validationError(productProblems);
+      const productErrors = await productProblems(trx, actor, change.productIds);
+      if (productErrors.length) throw validationError(productErrors);
     }
-    let newCount = account.userCount;
-    if (change.userDelta !== undefined) {
-      newCount = account.userCount + change.userDelta;
-      if (newCount < 0) {
-        throw validationError([
-          {
-            field: 'userCount',
-            problem: 'invalid',
-            message: `The number of users cannot go below zero: the account has ${account.userCount} and the change is ${change.userDelta}`,
-          },
-        ]);
-      }
-      if (newCount > MAX_USERS) {
-        throw validationError([{ field: 'userCount', problem: 'invalid', message: `The number of users cannot exceed ${MAX_USERS}` }]);
-      }
-    }
+    const newCount = countAfter(account.userCount, change.userDelta);
 
     const patch: AccountFields = {};
     for (const [k, v] of Object.entries(fields) as [keyof typeof fields, string | null | undefined][]) {
       if (v !== undefined) patch[k] = v === null ? null : String(v);
     }
     account = await applyUpdate(trx, ctx, actor, account, patch);
-
-    if (newCount !== account.userCount) account = await changeUserCount(trx, ctx, actor, account, newCount);
-
+    if (newCount !== account.userCount) account = await changeLockedUserCount(trx, ctx, actor, account, newCount);
     if (change.productIds !== undefined) await replaceProducts(trx, ctx, actor, account, change.productIds);
     return account;
   });
+}
+
+/** The user count after a delta: never below zero, never above the most an account may have. */
+function countAfter(current: number, delta: number | undefined): number {
+  if (delta === undefined) return current;
+  const next = current + delta;
+  if (next < 0) {
+    throw validationError([
+      { field: 'userCount', problem: 'invalid', message: `The number of users cannot go below zero: the account has ${current} and the change is ${delta}` },
+    ]);
+  }
+  if (next > MAX_USERS) throw validationError([{ field: 'userCount', problem: 'invalid', message: `The number of users cannot exceed ${MAX_USERS}` }]);
+  return next;
 }
 
 function isBelow(actor: Actor, account: Account): boolean {
@@ -213,17 +199,15 @@ export interface ProvisionRequest {
    * must be partners or resellers in the caller's subtree. Absent: the caller's own account.
    */
   umbrellaAccountCodes?: string[];
+  /** Days of mail the account keeps at most; a whole number, not negative. Kept with the account's extra facts. */
+  maximumRetention?: number;
   extra?: Record<string, unknown>;
 }
 
 const REQUIRED_ON_PROVISION = ['addressLine1', 'city', 'country'] as const;
 
-/**
- * Creates an account below the provisioning partner (or one of its resellers). The account gets every
- * identifier every face needs and starts in TrialActive with its first history row.
- */
-export async function provisionAccount(ctx: DomainContext, actor: Actor, input: ProvisionRequest): Promise<Account> {
-  requireProvisioningRole(actor);
+/** What a provision request must satisfy before anything is read: required fields, the country code, retention. */
+function provisionProblems(input: ProvisionRequest): { problems: FieldError[]; country: string | null } {
   const problems = validateAccountFields(input, 'create');
   for (const f of REQUIRED_ON_PROVISION) {
     const v = input[f];
@@ -235,41 +219,59 @@ export async function provisionAccount(ctx: DomainContext, actor: Actor, input: 
     if (!/^[A-Za-z]{2}$/.test(country.trim())) problems.push({ field: 'country', problem: 'invalid', message: 'country must be a two-letter country code' });
     else country = country.trim().toUpperCase();
   }
-  if (input.productIds?.length) problems.push(...(await checkProducts(ctx.db, actor, input.productIds)));
+  const retention = input.maximumRetention;
+  if (retention !== undefined && (!Number.isInteger(retention) || retention < 0)) {
+    const message = Number.isInteger(retention) ? 'maximumRetention must not be negative' : 'maximumRetention must be a whole number of days';
+    problems.push({ field: 'maximumRetention', problem: 'invalid', message });
+  }
+  return { problems, country };
+}
+
+/**
+ * Creates an account below the provisioning partner (or one of its resellers). The checks only read, so
+ * they run before the one transaction that creates the account; the account gets every identifier every
+ * face needs and starts in TrialActive with its first history row.
+ */
+export async function provisionAccount(ctx: DomainContext, actor: Actor, input: ProvisionRequest): Promise<Account> {
+  requireProvisioningRole(actor);
+  const { problems, country } = provisionProblems(input);
+  if (input.productIds?.length) problems.push(...(await productProblems(ctx.db, actor, input.productIds)));
   let parentGuid = actor.accountGuid;
   if (input.umbrellaAccountCodes?.length) {
-    const resolved = await resolveUmbrella(ctx, actor, input.umbrellaAccountCodes);
+    const resolved = await resolveUmbrella(ctx.db, actor, input.umbrellaAccountCodes);
     if ('problem' in resolved) problems.push(resolved.problem);
     else parentGuid = resolved.parent.guid;
   }
   if (problems.length) throw validationError(problems);
   if (!actor.system && !parentGuid) throw forbidden();
-
+  const extra = input.maximumRetention === undefined ? input.extra : { ...input.extra, maximumRetention: input.maximumRetention };
   return createAccount(ctx, actor, {
-      parentGuid,
-      kind: 'customer',
-      name: input.name,
-      addressLine1: input.addressLine1,
-      city: input.city,
-      country,
-      state: input.state,
-      zip: input.zip,
-      telephone: input.telephone,
-      contactEmail: input.contactEmail,
-      contactName: input.contactName,
-      adminEmail: input.adminEmail ?? input.contactEmail ?? null,
-      primaryDomain: input.primaryDomain,
-      userCount: input.userCount ?? 0,
-      productIds: input.productIds ? [...new Set(input.productIds)] : undefined,
-      extra: input.extra,
-      status: 'TrialActive',
+    parentGuid,
+    kind: 'customer',
+    name: input.name,
+    addressLine1: input.addressLine1,
+    city: input.city,
+    country,
+    state: input.state,
+    zip: input.zip,
+    telephone: input.telephone,
+    contactEmail: input.contactEmail,
+    contactName: input.contactName,
+    adminEmail: input.adminEmail ?? input.contactEmail ?? null,
+    primaryDomain: input.primaryDomain,
+    userCount: input.userCount ?? 0,
+    productIds: input.productIds ? [...new Set(input.productIds)] : undefined,
+    extra,
+    status: 'TrialActive',
   });
 }
 
-async function resolveUmbrella(ctx: DomainContext, actor: Actor, codes: string[]): Promise<{ parent: Account } | { problem: FieldError }> {
+/** The deepest of the named umbrella accounts, all read in one query; every one must be on one line of the tree. */
+async function resolveUmbrella(db: Kysely<DB>, actor: Actor, codes: string[]): Promise<{ parent: Account } | { problem: FieldError }> {
+  const found = await accountsRepo.findLiveByCodes(db, codes.filter((c) => typeof c === 'string'), actor.system ? '/' : actor.accountPath);
   const accounts: Account[] = [];
   for (const code of codes) {
-    const a = typeof code === 'string' ? await accountsRepo.findBy(ctx.db, { accountCode: code }, actor.system ? '/' : actor.accountPath) : null;
+    const a = found.find((f) => f.accountCode === code);
     if (!a || a.kind === 'customer') {
       return { problem: { field: 'umbrellaAccounts', problem: 'invalid', message: `Not an umbrella account available to the caller: ${code}` } };
     }

@@ -1,13 +1,15 @@
 import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import { DomainError, ErrorCode, validationError, type FieldError } from './errors.js';
-import { authorize, hasAction, type Actor } from './principal.js';
+import { hasAction, type Actor } from './principal.js';
 import { normalizeGuid } from './ids.js';
 import { recordAudit } from './audit.js';
 import type { Account, Page } from './account.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as usageRepo from '../store/repositories/service-usage.js';
-import { visibleAccount } from './account.js';
+import { toAccount } from '../store/repositories/accounts.js';
+import { accountsByGuid } from '../store/repositories/status-search.js';
+import { getAccountOfKind, relativesOf, type ServiceRelatives } from './customer-directory.js';
 
 export type UsageCounters = import('../store/records.js').UsageCounters;
 
@@ -169,11 +171,15 @@ async function usageFor(ctx: DomainContext, accounts: Account[], period: UsagePe
   });
 }
 
-/** One service's usage for a day or month. */
-export async function serviceUsage(ctx: DomainContext, actor: Actor, accountGuid: string, period: UsagePeriod): Promise<ServiceUsageView> {
-  const account = await visibleAccount(ctx.db, actor, accountGuid);
-  authorize(actor, 'account.read', account);
-  return (await usageFor(ctx, [account], period))[0];
+/** One service's usage for a day or month, with its reseller and partner. */
+export async function serviceUsage(
+  ctx: DomainContext,
+  actor: Actor,
+  accountGuid: string,
+  period: UsagePeriod,
+): Promise<ServiceUsageView & ServiceRelatives> {
+  const { account, reseller, partner } = await getAccountOfKind(ctx, actor, accountGuid, 'customer');
+  return { ...(await usageFor(ctx, [account], period))[0], reseller, partner };
 }
 
 export interface UsageSearch {
@@ -186,35 +192,26 @@ export interface UsageSearch {
 }
 
 /**
- * The services with usage in a period, within the actor's subtree and the optional filters, by name.
- * A filter naming an account the actor cannot see yields nothing rather than an error, as any filter does.
+ * The services with usage in a period, within the actor's subtree and the optional filters, by name, each
+ * with its reseller and partner. A filter naming an account the actor cannot see yields nothing rather
+ * than an error, as any filter does.
  */
-export async function searchUsage(ctx: DomainContext, actor: Actor, q: UsageSearch): Promise<Page<ServiceUsageView>> {
+export async function searchUsage(ctx: DomainContext, actor: Actor, q: UsageSearch): Promise<Page<ServiceUsageView & ServiceRelatives>> {
   if (!hasAction(actor, 'account.read')) throw new DomainError(ErrorCode.Forbidden, 'Not authorized');
-  const pathOf = async (guid: string | undefined) => {
-    if (!guid) return undefined;
-    const a = await accountsRepo.findByGuid(ctx.db, guid);
-    return a ? a.path : '/nothing/';
-  };
-  const { total, accountGuids } = await usageRepo.accountsWithUsage(ctx.db, {
+  const filters = [q.resellerGuid, q.partnerGuid].filter((g): g is string => !!g);
+  const named = new Map((await accountsByGuid(ctx.db, filters)).map((r) => [r.guid, toAccount(r)]));
+  const pathOf = (guid: string | undefined) => (guid ? named.get(guid)?.path ?? '/nothing/' : undefined);
+  const { total, accounts } = await usageRepo.accountsWithUsage(ctx.db, {
     scopePath: actor.system ? '/' : actor.accountPath,
     accountGuid: q.accountGuid,
-    resellerPath: await pathOf(q.resellerGuid),
-    partnerPath: await pathOf(q.partnerGuid),
+    resellerPath: pathOf(q.resellerGuid),
+    partnerPath: pathOf(q.partnerGuid),
     fromDay: q.period.firstDay,
     toDay: q.period.lastDay,
     limit: q.limit,
     offset: q.offset,
   });
-  const accounts: Account[] = [];
-  for (const g of accountGuids) {
-    const a = await accountsRepo.findByGuid(ctx.db, g);
-    if (a) accounts.push(a);
-  }
-  return { total, items: await usageFor(ctx, accounts, q.period) };
-}
-
-/** Usage of given accounts on given days (for the usage snapshot of status changes). */
-export async function usageOnDays(ctx: DomainContext, pairs: { accountGuid: string; day: string }[]): Promise<DailyUsage[]> {
-  return usageRepo.forAccountDays(ctx.db, pairs);
+  const relatives = await relativesOf(ctx, accounts, named);
+  const views = await usageFor(ctx, accounts, q.period);
+  return { total, items: views.map((v) => ({ ...v, ...relatives.get(v.account.guid)! })) };
 }

@@ -4,8 +4,7 @@ import { hasAction, type Actor } from './principal.js';
 import type { Account, Page } from './account.js';
 import type { StatusChange } from './status.js';
 import type { DailyUsage } from './service-usage.js';
-import { usageOnDays } from './service-usage.js';
-import { relativesOf, type ServiceRelatives } from './service.js';
+import { relativesIn, type ServiceRelatives } from './customer-directory.js';
 import * as searchRepo from '../store/repositories/status-search.js';
 import { toAccount } from '../store/repositories/accounts.js';
 
@@ -26,25 +25,15 @@ export interface StatusChangeView extends ServiceRelatives {
  */
 export async function searchStatusChanges(ctx: DomainContext, actor: Actor, q: StatusChangeSearch): Promise<Page<StatusChangeView>> {
   if (!hasAction(actor, 'account.read')) throw new DomainError(ErrorCode.Forbidden, 'Not authorized');
-  const { total, changes } = await searchRepo.search(ctx.db, { ...q, scopePath: actor.system ? '/' : actor.accountPath });
-  const accounts = new Map(
-    (await searchRepo.accountsByGuid(ctx.db, [...new Set(changes.map((c) => c.accountGuid))])).map((r) => [r.guid, toAccount(r)]),
-  );
-  const relatives = await relativesOf(ctx, [...accounts.values()]);
-  const usage = await usageOnDays(
-    ctx,
-    changes.map((c) => ({ accountGuid: c.accountGuid, day: c.changedAt.slice(0, 10) })),
-  );
-  const items = changes.map((change) => {
+  // Two statements whatever the page size: the page (with its total and each day's usage), then every
+  // service, reseller and partner it names.
+  const { total, rows } = await searchRepo.search(ctx.db, { ...q, scopePath: actor.system ? '/' : actor.accountPath });
+  const named = new Set<string>();
+  for (const { change } of rows) for (const g of [change.accountGuid, change.resellerGuid, change.partnerGuid]) if (g) named.add(g);
+  const accounts = new Map((await searchRepo.accountsByGuid(ctx.db, [...named])).map((r) => [r.guid, toAccount(r)]));
+  const items = rows.map(({ change, usage }) => {
     const account = accounts.get(change.accountGuid)!;
-    const rel = relatives.get(account.guid) ?? { reseller: null, partner: null };
-    return {
-      change,
-      account,
-      reseller: rel.reseller,
-      partner: rel.partner,
-      usage: usage.find((u) => u.accountGuid === change.accountGuid && u.day === change.changedAt.slice(0, 10)) ?? null,
-    };
+    return { change, account, ...relativesIn(account, accounts), usage };
   });
   return { total, items };
 }

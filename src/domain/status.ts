@@ -4,7 +4,7 @@ import * as history from '../store/repositories/status-history.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import type { Account } from './account.js';
 import type { Actor } from './principal.js';
-import type { DomainContext } from './context.js';
+import { inTransaction, type DomainContext } from './context.js';
 import { DomainError, ErrorCode } from './errors.js';
 import { newGuid } from './ids.js';
 import { recordAudit } from './audit.js';
@@ -65,7 +65,8 @@ export function ancestry(account: Pick<Account, 'path' | 'kind' | 'guid'>): { pa
 
 /**
  * The one way a service status changes: it writes the account's new status, a history row and an audit
- * entry in the caller's transaction. Faces and schedulers all come through here.
+ * entry in the caller's transaction. Faces and schedulers all come through here. Given a plain handle (an
+ * operator's script, a test), the change still lands whole: it runs in a transaction of its own.
  */
 export async function changeStatus(
   trx: Kysely<DB>,
@@ -75,6 +76,10 @@ export async function changeStatus(
   to: ServiceStatus,
   options: ChangeStatusOptions = {},
 ): Promise<StatusChange> {
+  return inTransaction({ ...ctx, db: trx }, (t) => writeStatusChange(t, ctx, actor, account, to, options));
+}
+
+async function writeStatusChange(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, to: ServiceStatus, options: ChangeStatusOptions): Promise<StatusChange> {
   const from = account.status;
   if (from === to) {
     throw new DomainError(ErrorCode.InvalidTransition, `Account ${account.accountNumber} is already ${to}`);

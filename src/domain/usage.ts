@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
-import { inTransaction } from './context.js';
+import { assertTransaction, inTransaction } from './context.js';
 import { validationError, notFound } from './errors.js';
 import { authorize, type Actor } from './principal.js';
 import type { Account } from './account.js';
@@ -36,6 +36,15 @@ export async function changeUserCount(trx: Kysely<DB>, ctx: DomainContext, actor
 }
 
 /**
+ * changeUserCount for a caller that loaded the account under its lock in this same transaction
+ * (lockLiveAccount): the count it holds is the stored one, so neither the lock nor the count is taken again.
+ */
+export async function changeLockedUserCount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, locked: Account, newCount: number): Promise<Account> {
+  checkCount(newCount);
+  return write(trx, ctx, actor, locked, locked.userCount, newCount);
+}
+
+/**
  * Adds `delta` (negative to remove users) to the count as it is in the store at the moment of the change,
  * so concurrent deltas (Mimecast's numberOfUsers adjustments) never lose one another. Refuses a result
  * below zero.
@@ -58,6 +67,8 @@ export async function adjustUserCount(trx: Kysely<DB>, ctx: DomainContext, actor
 async function write(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, current: number, next: number): Promise<Account> {
   account.userCount = current;
   if (current === next) return account;
+  // The count read under the lock is current only inside that lock's transaction.
+  assertTransaction(trx);
   const at = ctx.clock.now().toISOString();
   await usageRepo.setCount(trx, account.guid, next, at);
   await usageRepo.insert(trx, { accountGuid: account.guid, changedAt: at, oldCount: current, newCount: next, changedByGuid: actor.guid });

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { DomainContext } from '../domain/context.js';
-import { setScopeErrorHandler, type ErrorResponder } from './framework-errors.js';
+import { setScopeErrorHandler } from './framework-errors.js';
 
 /**
  * The one way every face declares a route. A route names its method and path, its TypeBox schemas
@@ -58,14 +58,19 @@ export interface FaceDefinition<A> {
   name: FaceName;
   /**
    * Names the caller, or throws the face's own error. Runs as one hook for every route of the face (and,
-   * unless `authenticateUnknownRoutes` is false, for unknown URLs under its prefixes too).
+   * unless `authenticateUnknownRoutes` is false, for unknown URLs under its prefixes too). The reply is there
+   * for headers the authentication decides on every answer, success or refusal (Mimecast's rate headers).
    */
-  authenticate?(request: FastifyRequest): Promise<A>;
+  authenticate?(request: FastifyRequest, reply: FastifyReply): Promise<A>;
   /** The hook the authentication runs in (default onRequest: before the body is read). */
   authenticateAt?: 'onRequest' | 'preValidation' | 'preHandler';
   authenticateUnknownRoutes?: boolean;
-  /** The face's one error map: domain errors, schema failures and framework errors to the vendor's shape. */
-  errors: ErrorResponder;
+  /**
+   * The face's one error map: domain errors, schema failures and framework errors to the vendor's shape.
+   * `scope` is the config of the scope the request arrived in, also for unknown URLs and router errors,
+   * where no route's config is there to say (for example) which API version the URL belongs to.
+   */
+  errors(error: FastifyError, request: FastifyRequest, reply: FastifyReply, scope: Record<string, unknown>): unknown;
   /** Content-type parsers, body and key normalisation, serializers: everything about the face's formats. */
   codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
   /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
@@ -126,15 +131,18 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
         async (scope) => {
           const scopeConfig = s.config ?? {};
           face.codec?.(scope, scopeConfig);
-          setScopeErrorHandler(scope, face.errors);
-          scope.setNotFoundHandler((request, reply) =>
-            face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply),
-          );
+          setScopeErrorHandler(scope, (error, request, reply) => face.errors(error, request, reply, scopeConfig));
+          // A scope at the root ('') owns only its routes: every other URL stays the app's (or another face's).
+          if (s.prefix) {
+            scope.setNotFoundHandler((request, reply) =>
+              face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply, scopeConfig),
+            );
+          }
           if (face.authenticate) {
             const authenticate = face.authenticate;
-            scope.addHook(face.authenticateAt ?? 'onRequest', async (request) => {
+            scope.addHook(face.authenticateAt ?? 'onRequest', async (request, reply) => {
               if (request.is404 ? face.authenticateUnknownRoutes === false : request.routeOptions.config.auth === false) return;
-              request.actor = await authenticate(request);
+              request.actor = await authenticate(request, reply);
             });
           }
           for (const r of s.routes) registerRoute(scope, face.name, r, scopeConfig);

@@ -15,8 +15,11 @@ import {
 } from 'kysely';
 import { ANY_CHANGE, type ChangeHub } from './changes.js';
 
-/** Account columns authentication reads besides the guid: a change to any other column leaves every cached holder right. */
-const WATCHED_ACCOUNT_COLUMNS = new Set(['path', 'parent_guid', 'deleted_at', 'guid']);
+/**
+ * Account columns authentication reads besides the guid: a change to any other column leaves every cached
+ * holder right. The guid is left out: it never changes, and SQLite's account lock is a no-op `set guid = guid`.
+ */
+const WATCHED_ACCOUNT_COLUMNS = new Set(['path', 'parent_guid', 'deleted_at']);
 
 function tableOf(node: OperationNode | undefined): string | undefined {
   if (!node) return undefined;

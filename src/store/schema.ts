@@ -230,6 +230,19 @@ export interface LoginTokenTable {
   used_at: string | null;
 }
 
+/** Control-panel sessions: the cookie's session id is stored only as its SHA-256. */
+export interface PanelSessionTable {
+  id_hash: string;
+  account_guid: string;
+  user_name: string;
+  virtual_user: number;
+  principal_guid: string | null;
+  /** JSON array of the roles a virtual user signed in with. */
+  roles: string;
+  created_at: string;
+  last_seen_at: string;
+}
+
 /** One account's service usage on one UTC day (CCC ServiceUsage counters). */
 export interface ServiceUsageDailyTable {
   account_guid: string;
@@ -268,4 +281,5 @@ export interface DB {
   billing_runs: BillingRunTable;
   login_tokens: LoginTokenTable;
   service_usage_daily: ServiceUsageDailyTable;
+  panel_sessions: PanelSessionTable;
 }

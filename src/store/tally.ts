@@ -40,6 +40,8 @@ export function tallyLog(event: LogEvent): void {
 /** Runs work and returns what the store did while it ran. */
 export async function tallyStatements<T>(work: () => Promise<T>): Promise<{ result: T; tally: StatementTally }> {
   const tally: StatementTally = { statements: 0, transactions: 0, writes: 0, sql: [] };
-  const result = await current.run(tally, work);
+  // Awaited inside the context: a thenable (light-my-request's inject chain) runs its work when it is
+  // awaited, and awaiting it outside would run the whole request outside the tally.
+  const result = await current.run(tally, async () => await work());
   return { result, tally };
 }

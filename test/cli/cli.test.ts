@@ -204,4 +204,23 @@ describe('partnerhub CLI', () => {
       assert.match(h.stdout, /Usage: partnerhub/);
     }
   });
+
+  it('demo --scale seeds an empty store, fills it up to N customers, reports the rate, and names a bad N', async () => {
+    const scaleDir = join(dir, 'scale');
+    const args = ['--database', join(scaleDir, 'scale.db'), '--data-dir', scaleDir, '--json'];
+    const r = await cli(['demo', '--scale', '70', '--batch', '4', ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.deepEqual([result.before, result.added, result.customers, result.statusChanges], [56, 14, 70, 140]);
+    assert.ok(result.rate > 0);
+    assert.match(r.stderr, /Seeded the demo/);
+    parseDemoCredentials(readFileSync(join(scaleDir, 'demo-credentials.json'), 'utf8'));
+    const again = await cli(['demo', '--scale', '70', ...args]);
+    assert.equal(JSON.parse(again.stdout).added, 0);
+    for (const bad of ['0', 'many', '1.5']) {
+      const refused = await cli(['demo', '--scale', bad, ...args]);
+      assert.equal(refused.code, 2, bad);
+      assert.match(refused.stderr, /--scale takes a whole number/);
+    }
+  });
 });

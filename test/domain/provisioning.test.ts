@@ -5,11 +5,16 @@ import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
 import type { TestEnv } from '../helpers/context.js';
 import { withFixtureEnv, type Fixture } from '../helpers/fixture.js';
 import {
+  ancestorAccounts,
   changeProvisionedAccount,
   provisionAccount,
   provisionableProducts,
+  requireProvisioningRole,
   supportProfile,
 } from '../../src/domain/provisioning.js';
+import { changeLockedUserCount } from '../../src/domain/usage.js';
+import { ROLE_ACTIONS, systemActor } from '../../src/domain/principal.js';
+import { findAccount } from '../../src/domain/account.js';
 import { forgetOldRequestIds } from '../../src/domain/request-ids.js';
 import { claimOnce } from '../../src/domain/limits.js';
 import { DomainError, ErrorCode } from '../../src/domain/errors.js';
@@ -51,6 +56,35 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(history.map((c) => c.changedAt), [new Date(Date.parse(made.createdAt) + HOUR).toISOString(), new Date(Date.parse(made.createdAt) + 2 * HOUR).toISOString()]);
       assert.equal(await userCountAt(env.ctx.db, { guid: made.guid, userCount: 5 }, made.createdAt), 10);
       assert.equal(await userCountAt(env.ctx.db, { guid: made.guid, userCount: 5 }, history[0].changedAt), 25);
+    });
+
+    it('grants provisioning through the permission table: the partner provisioning role and the system only', () => {
+      assert.deepEqual(Object.entries(ROLE_ACTIONS).filter(([, actions]) => actions.includes('account.provision')).map(([role]) => role), ['partner_provisioning']);
+      assert.doesNotThrow(() => requireProvisioningRole(fx.provisioning.actor));
+      assert.doesNotThrow(() => requireProvisioningRole(systemActor('test')));
+      for (const who of [fx.reader, fx.resellerAdminA, fx.customerAdminA1]) {
+        assert.throws(() => requireProvisioningRole(who.actor), (e: DomainError) => e.code === ErrorCode.Forbidden, who.principal.email);
+      }
+    });
+
+    it('keeps a maximum retention of whole days, not negative, with the account', async () => {
+      const base = { addressLine1: 'a', city: 'b', country: 'us' };
+      for (const [maximumRetention, message] of [[-1, 'maximumRetention must not be negative'], [1.5, 'maximumRetention must be a whole number of days']] as const) {
+        await assert.rejects(provisionAccount(env.ctx, fx.provisioning.actor, { ...base, name: 'Retains Co', maximumRetention, city: null }), (e: DomainError) => {
+          assert.deepEqual(e.details.fields?.map((f) => [f.field, f.message]), [['city', 'Missing required field: city'], ['maximumRetention', message]]);
+          return true;
+        });
+      }
+      const made = await provisionAccount(env.ctx, fx.provisioning.actor, { ...base, name: 'Retains Co', maximumRetention: 0, extra: { mailPlatform: 'exchange' } });
+      assert.deepEqual(made.extra, { mailPlatform: 'exchange', maximumRetention: 0 });
+    });
+
+    it('lists the accounts above an account nearest first, and changes a locked count only inside a transaction', async () => {
+      assert.deepEqual((await ancestorAccounts(env.ctx, fx.a1)).map((a) => a.guid), [fx.resellerA.guid, fx.partner.guid]);
+      assert.deepEqual(await ancestorAccounts(env.ctx, fx.partner), []);
+      const a1 = await findAccount(env.ctx, systemActor('test'), { guid: fx.a1.guid });
+      await assert.rejects(changeLockedUserCount(env.ctx.db, env.ctx, systemActor('test'), a1, a1.userCount + 1), (e: DomainError) => e.code === ErrorCode.Internal);
+      assert.equal((await findAccount(env.ctx, systemActor('test'), { guid: fx.a1.guid })).userCount, a1.userCount);
     });
 
     it('forgets replay ids once no request carrying them could still be fresh', async () => {

@@ -1,92 +1,93 @@
 /**
- * Reads request DTO properties the way ServiceStack binds them: names match case-insensitively, unknown
- * names are ignored, empty values count as absent, and a value that does not convert is a 400
- * SerializationException naming the value and the property.
+ * Binds request text to a request DTO the way ServiceStack's binder does: property names match
+ * case-insensitively (XML namespace prefixes dropped), unknown names are ignored, empty values count as
+ * absent, and text converts to the property's type as .NET converts it (Int32, Guid in any of its forms,
+ * the DateTime forms ServiceStack reads, enums ignoring case, JSV for a nested object in a form post).
+ * The route's schema says which property has which type. A value that does not convert is left as sent,
+ * so the schema refuses it and the error map words it as ServiceStack's SerializationException.
  */
 import { normalizeGuid } from '../../domain/ids.js';
-import { invalidValue } from './errors.js';
 
-export type Bag = Map<string, unknown>;
+/** Schema annotations the binder reads (kept by Ajv as annotations, see validator.ts). */
+export const GUID_FORMAT = 'ccc-guid';
+export const DATETIME_FORMAT = 'ccc-datetime';
 
-/** A case-insensitive view of a query string or body object; XML namespace prefixes are dropped. */
-export function bag(source: unknown): Bag {
-  const out: Bag = new Map();
-  if (!source || typeof source !== 'object') return out;
-  for (const [k, v] of Object.entries(source as Record<string, unknown>)) {
-    const key = k.includes(':') ? k.slice(k.lastIndexOf(':') + 1) : k;
-    out.set(key.toLowerCase(), Array.isArray(v) ? v[0] : v);
+interface PropertySchema {
+  type?: string;
+  format?: string;
+  enum?: string[];
+  properties?: Record<string, PropertySchema>;
+  /** Other names a client may send for the property (e.g. ContactInfo for Contact). */
+  aliases?: string[];
+}
+
+const INT32 = /^[+-]?\d{1,10}$/;
+
+/** The first value of a repeated key, or absent when empty. */
+function present(v: unknown): unknown {
+  const first = Array.isArray(v) ? v[0] : v;
+  if (first === null || first === undefined) return undefined;
+  if (typeof first === 'string' && first.trim() === '') return undefined;
+  return first;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function convertValue(value: unknown, schema: PropertySchema): unknown {
+  if (schema.type === 'object' && schema.properties) {
+    if (isObject(value)) return bindToSchema(value, schema);
+    if (typeof value === 'string') {
+      const parsed = parseJsvObject(value);
+      return parsed ? bindToSchema(parsed, schema) : value;
+    }
+    return value;
+  }
+  if (schema.type === 'integer') {
+    if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) <= 2_147_483_647 ? value : String(value);
+    const t = String(value).trim();
+    const n = Number(t);
+    return typeof value === 'string' && INT32.test(t) && n <= 2_147_483_647 && n >= -2_147_483_648 ? n : value;
+  }
+  if (schema.type === 'string') {
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (typeof value !== 'string') return value;
+    if (schema.format === GUID_FORMAT) return normalizeGuid(value) ?? value;
+    if (schema.format === DATETIME_FORMAT) return parseDateTime(value)?.toISOString() ?? value;
+    // .NET enum parsing in ServiceStack ignores case.
+    if (schema.enum) return schema.enum.find((e) => e.toLowerCase() === value.trim().toLowerCase()) ?? value;
+  }
+  return value;
+}
+
+/** A source object (query, form, JSON or XML body) bound onto the properties an object schema declares. */
+export function bindToSchema(source: Record<string, unknown>, schema: PropertySchema): Record<string, unknown> {
+  const incoming = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(source)) {
+    const name = k.includes(':') ? k.slice(k.lastIndexOf(':') + 1) : k;
+    incoming.set(name.toLowerCase(), v);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    for (const n of [name, ...(prop.aliases ?? [])]) {
+      const v = present(incoming.get(n.toLowerCase()));
+      if (v === undefined) continue;
+      out[name] = convertValue(v, prop);
+      break;
+    }
   }
   return out;
 }
 
-/** Merges bags; later ones win. */
-export function merge(...bags: Bag[]): Bag {
-  const out: Bag = new Map();
-  for (const b of bags) for (const [k, v] of b) out.set(k, v);
-  return out;
-}
-
-function raw(b: Bag, ...names: string[]): { name: string; value: unknown } | undefined {
-  for (const n of names) {
-    const v = b.get(n.toLowerCase());
-    if (v === undefined || v === null) continue;
-    if (typeof v === 'string' && v.trim() === '') continue;
-    return { name: n, value: v };
-  }
-  return undefined;
-}
-
-export function str(b: Bag, ...names: string[]): string | undefined {
-  const r = raw(b, ...names);
-  if (!r) return undefined;
-  if (typeof r.value === 'object') throw invalidValue(names[0], JSON.stringify(r.value));
-  const s = String(r.value);
-  // PostgreSQL text cannot hold U+0000: refused here, it would otherwise fail in the store as a 500.
-  if (s.includes('\u0000')) throw invalidValue(names[0], s);
-  return s;
-}
-
-export function guid(b: Bag, name: string): string | undefined {
-  const s = str(b, name);
-  if (s === undefined) return undefined;
-  const g = normalizeGuid(s);
-  if (!g) throw invalidValue(name, s);
-  return g;
-}
-
-export function int(b: Bag, name: string): number | undefined {
-  const s = str(b, name);
-  if (s === undefined) return undefined;
-  const t = s.trim();
-  if (!/^[+-]?\d{1,10}$/.test(t) || Number(t) > 2_147_483_647 || Number(t) < -2_147_483_648) throw invalidValue(name, s);
-  return Number(t);
-}
-
-export function oneOf<T extends string>(b: Bag, name: string, values: readonly T[]): T | undefined {
-  const s = str(b, name);
-  if (s === undefined) return undefined;
-  // .NET enum parsing in ServiceStack ignores case.
-  const hit = values.find((v) => v.toLowerCase() === s.trim().toLowerCase());
-  if (!hit) throw invalidValue(name, s);
-  return hit;
-}
-
-export function date(b: Bag, name: string): Date | undefined {
-  const s = str(b, name);
-  if (s === undefined) return undefined;
-  const d = parseDateTime(s);
-  if (!d) throw invalidValue(name, s);
-  return d;
-}
-
-/** A nested object property: a JSON/XML object, or JSV text (`{Name:Bob,Email:b@x.com}`) from a form post. */
-export function object(b: Bag, ...names: string[]): Bag | undefined {
-  const r = raw(b, ...names);
-  if (!r) return undefined;
-  if (typeof r.value === 'object') return bag(r.value);
-  const parsed = parseJsvObject(String(r.value));
-  if (!parsed) throw invalidValue(names[0], String(r.value));
-  return bag(parsed);
+/** An XML body's root element names the request DTO; its children are the properties. */
+export function unwrapXmlRoot(body: unknown, dtoName: string): unknown {
+  if (!isObject(body)) return body;
+  const keys = Object.keys(body).filter((k) => !k.startsWith('?'));
+  if (keys.length !== 1) return body;
+  const root = keys[0].replace(/^.*:/, '');
+  const inner = body[keys[0]];
+  return root.toLowerCase() === dtoName.toLowerCase() && isObject(inner) ? inner : body;
 }
 
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date | null {

@@ -1,7 +1,7 @@
 /** Domain objects as CCC DTOs (camelCase, properties in the order of the vendor's samples). */
 import type { Account } from '../../domain/account.js';
 import type { StatusChangeView } from '../../domain/status-search.js';
-import { trialEndsAt, type ServiceRelatives } from '../../domain/service.js';
+import { trialEndsAt, type ServiceRelatives } from '../../domain/customer-directory.js';
 import type { ServiceUsageView, UsageCounters } from '../../domain/service-usage.js';
 
 /** ServiceStack writes DateTime as ISO 8601 UTC with the fraction only when there is one. */

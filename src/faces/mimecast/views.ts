@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { Account } from '../../domain/account.js';
 import type { Product } from '../../domain/product.js';
 import type { SupportProfile } from '../../domain/provisioning.js';
@@ -7,7 +8,24 @@ export function packageLabel(p: Product): string {
   return `${p.name} [${p.id}]`;
 }
 
+/**
+ * What each operation answers in `data`: a view function and its schema, side by side. Fastify serializes
+ * in the schema's key order, which is the seeds' order.
+ */
+
 /** The account as seed 001 shows it (update-account and create-account), in the seed's key order. */
+export const ProvisionedAccountView = Type.Object({
+  userCount: Type.Integer(),
+  accountCode: Type.String(),
+  domain: Type.String(),
+  packages: Type.Array(Type.String()),
+  umbrellaAccounts: Type.Array(Type.String()),
+  primaryDomain: Type.String(),
+  mimecastId: Type.String(),
+  adminEmail: Type.String(),
+  accountName: Type.String(),
+});
+
 export function provisionedAccountView(a: Account, packages: Product[], umbrellas: Account[]) {
   return {
     userCount: a.userCount,
@@ -25,6 +43,27 @@ export function provisionedAccountView(a: Account, packages: Product[], umbrella
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
 /** get-account: the caller's own account. */
+export const AccountView = Type.Object({
+  region: Type.String(),
+  mimecastId: Type.String(),
+  accountCode: Type.String(),
+  accountName: Type.String(),
+  adminEmail: Type.String(),
+  contactEmail: Type.String(),
+  contactName: Type.String(),
+  telephone: Type.String(),
+  domain: Type.String(),
+  primaryDomain: Type.String(),
+  userCount: Type.Integer(),
+  packages: Type.Array(Type.String()),
+  umbrellaAccounts: Type.Array(Type.String()),
+  mailPlatform: Type.String(),
+  type: Type.String(),
+  maxRetention: Type.Union([Type.Number(), Type.Null()]),
+  status: Type.String(),
+  accountCreated: Type.String(),
+});
+
 export function accountView(a: Account, packages: Product[], umbrellas: Account[]) {
   const retention = a.extra.maximumRetention;
   return {
@@ -50,6 +89,19 @@ export function accountView(a: Account, packages: Product[], umbrellas: Account[
 }
 
 /** get-support-info: the ten fields of seed 000, in its order. */
+export const SupportView = Type.Object({
+  partnerName: Type.String(),
+  supportPackage: Type.String(),
+  customerDevelopmentManager: Type.String(),
+  mailtoLink: Type.String(),
+  supportJurisdiction: Type.String(),
+  renewalDate: Type.String(),
+  hostingJurisdiction: Type.String(),
+  customerAdvocate: Type.String(),
+  mainProduct: Type.String(),
+  officePhone: Type.String(),
+});
+
 export function supportView(p: SupportProfile) {
   const a = p.account;
   return {
@@ -65,6 +117,9 @@ export function supportView(p: SupportProfile) {
     officePhone: str(a.officePhone),
   };
 }
+
+/** get-packages: one product a partner may provision; its id is what create and update take. */
+export const PackageView = Type.Object({ products: Type.Object({ id: Type.String(), name: Type.String() }) });
 
 export function packageView(p: Product) {
   return { products: { id: String(p.id), name: p.name } };

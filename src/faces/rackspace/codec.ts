@@ -1,4 +1,11 @@
-/** Rackspace wire formats: content negotiation, the XML documents the seeds show, .NET-style dates. */
+import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import AjvCompiler from '@fastify/ajv-compiler';
+import { documentElements, xmlDocument } from './xml.js';
+
+/**
+ * Rackspace wire formats: content negotiation, request bodies (form, JSON or XML for v0 and v1; JSON judged
+ * with v2's own messages), the letter case of keys, and the XML twin of every JSON document.
+ */
 
 export type Format = 'json' | 'xml';
 
@@ -33,52 +40,134 @@ export const CONTENT_TYPE: Record<Format, string> = {
   xml: 'text/xml; charset=utf-8',
 };
 
-/** An element's content: text, nested elements, or null (the element is left out, as .NET serializers do). */
-export type XmlContent = string | null | XmlElement[];
-export type XmlElement = [name: string, content: XmlContent];
-
-const XML_NAMESPACES = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"';
-
-/** Characters XML 1.0 cannot carry at all are dropped; the five special ones are escaped. */
-export function escapeXml(s: string): string {
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+/**
+ * Answers with a document in the format the client asked for: JSON is serialized by Fastify from the route's
+ * response schema; XML is written here, element for element in the same order, under `root`.
+ */
+export function sendDocument(request: FastifyRequest, reply: FastifyReply, root: string, doc: Record<string, unknown>, items: Record<string, string> = {}): FastifyReply {
+  if (negotiate(request.headers.accept).format === 'json') return reply.code(200).send(doc);
+  return reply.code(200).type(CONTENT_TYPE.xml).send(xmlDocument(root, documentElements(doc, items)));
 }
 
-function renderElements(elements: XmlElement[], indent: string): string {
-  let out = '';
-  for (const [name, content] of elements) {
-    if (content === null) continue;
-    if (typeof content === 'string') out += `${indent}<${name}>${escapeXml(content)}</${name}>\n`;
-    else if (content.length === 0) out += `${indent}<${name} />\n`;
-    else out += `${indent}<${name}>\n${renderElements(content, indent + '  ')}${indent}</${name}>\n`;
+/** Whether the client named a format: bodyless operations (an add) answer with a body only then. */
+export function namesFormat(request: FastifyRequest): boolean {
+  return negotiate(request.headers.accept).explicit;
+}
+
+/**
+ * Fastify's own validator compiler, without type coercion: Rackspace clients send a name as text or a number
+ * but never as `true` or `["a"]`, and coercion would quietly turn those into "true" and "a" (and null into "")
+ * where the vendor refuses them. Query strings and paths are text anyway.
+ */
+const validatorCompiler = AjvCompiler()({}, { customOptions: { coerceTypes: false, allowUnionTypes: true } });
+
+/** The codec of one scope: v0, v1 and the unversioned URLs read bodies leniently; v2 reads JSON objects only. */
+export function rackspaceCodec(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void {
+  scope.setValidatorCompiler(validatorCompiler);
+  if (scopeConfig.version === 'v2') readJsonObjects(scope);
+  else readFieldSets(scope);
+}
+
+/**
+ * v0 and v1 bodies are a flat set of fields, form-encoded, JSON or XML (whose root element, `<customer>`, is
+ * unwrapped); an absent or empty body is no fields (clients post enable/disable with a JSON content type and
+ * nothing in it). Field and query names match whatever their letter case (clients send `Name` as well as `name`).
+ */
+function readFieldSets(scope: FastifyInstance): void {
+  // Plain text is no Rackspace body format: refuse it as an unsupported type rather than treat it as a field set.
+  scope.removeContentTypeParser('text/plain');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY(), undefined);
+    }
+  });
+  scope.addHook('preValidation', async (request) => {
+    canonicalQuery(request);
+    const names = declaredNames(request, 'body');
+    if (names) request.body = fieldSet(request.body, names);
+  });
+}
+
+/**
+ * v2 reads the body exactly as it arrived, whatever its content type, and judges it only where a route takes
+ * one, in the vendor's order: empty first, then the content type, then the JSON itself (errors.ts words each).
+ * Nothing here logs a body: contact bodies carry security answers.
+ */
+class RawPayload {
+  constructor(
+    readonly text: string,
+    readonly contentType: string | undefined,
+  ) {}
+}
+
+function readJsonObjects(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    done(null, new RawPayload(String(body), request.headers['content-type']));
+  });
+  scope.addHook('preValidation', async (request) => {
+    canonicalQuery(request);
+    const names = declaredNames(request, 'body');
+    if (names) request.body = canonicalKeys(jsonPayload(request.body), names);
+  });
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || type === 'text/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+function jsonPayload(body: unknown): unknown {
+  const raw = body instanceof RawPayload ? body : null;
+  if (!raw || raw.text.trim() === '') throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
+  if (!isJsonType(raw.contentType)) throw new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(raw.contentType ?? '');
+  try {
+    return JSON.parse(raw.text);
+  } catch {
+    throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+  }
+}
+
+/** The property names a route's schema declares for one part of the request, or null when it declares none. */
+function declaredNames(request: FastifyRequest, part: 'body' | 'querystring'): string[] | null {
+  const schema = (request.routeOptions.schema as Record<string, { properties?: Record<string, unknown> }> | undefined)?.[part];
+  return schema?.properties ? Object.keys(schema.properties) : null;
+}
+
+function canonicalQuery(request: FastifyRequest): void {
+  const names = declaredNames(request, 'querystring');
+  if (names) request.query = canonicalKeys(request.query, names);
+}
+
+/** Keys renamed to the declared names they match regardless of letter case; an exact match wins. */
+function canonicalKeys(value: unknown, names: string[]): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const name = names.includes(key) ? key : byLower.get(key.toLowerCase()) ?? key;
+    if (name !== key && Object.prototype.hasOwnProperty.call(value, name)) continue;
+    out[name] = v;
   }
   return out;
 }
 
-/** A document as the seeds show it: the XML declaration, the xsi/xsd namespaces and `urn:xml:<root>` as default namespace. */
-export function xmlDocument(root: string, children: XmlElement[]): string {
-  return `<?xml version="1.0" encoding="utf-8"?>\n<${root} ${XML_NAMESPACES} xmlns="urn:xml:${root}">\n${renderElements(children, '  ')}</${root}>\n`;
-}
-
-/** A fault document, in the shape of the vendor's faults: `<badRequestFault code="400">…`. */
-export function xmlFault(root: string, code: number, children: XmlElement[]): string {
-  return `<?xml version="1.0" encoding="utf-8"?>\n<${root} code="${code}">\n${renderElements(children, '  ')}</${root}>\n`;
-}
-
-/** .NET's default date format, as in `dateCreated`: `6/11/2010 10:53:46 AM` (UTC here). */
-export function dotNetDate(d: Date): string {
-  const h = d.getUTCHours();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
-}
-
-/** Header values must be visible ASCII; user text that reaches x-error-message is reduced to that. */
-export function headerSafe(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
+/** A body as a flat set of fields: the XML declaration dropped and a lone root element unwrapped. */
+function fieldSet(body: unknown, names: string[]): unknown {
+  if (body === undefined || body === '') return {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  let fields = Object.fromEntries(Object.entries(body).filter(([k]) => !k.startsWith('?')));
+  const keys = Object.keys(fields);
+  const isField = (k: string) => names.some((n) => n.toLowerCase() === k.toLowerCase());
+  if (keys.length === 1 && !isField(keys[0])) {
+    const only = fields[keys[0]];
+    if (only !== null && typeof only === 'object' && !Array.isArray(only)) fields = only as Record<string, unknown>;
+    else if (only === '') fields = {};
+  }
+  return canonicalKeys(fields, names);
 }

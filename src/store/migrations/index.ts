@@ -5,6 +5,7 @@ import { loginTokens } from './0003_rackspace.js';
 import { serviceUsage } from './0005_ccc.js';
 import { billingSchema } from './0006_billing.js';
 import { rateWindows } from './0007_rate_windows.js';
+import { panelSessions } from './0008_panel_sessions.js';
 import { changeNotices } from './0009_change_notices.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,6 +23,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0005_ccc': serviceUsage,
   '0006_billing': billingSchema,
   '0007_rate_windows': rateWindows,
+  '0008_panel_sessions': panelSessions,
   '0009_change_notices': changeNotices,
 };
 

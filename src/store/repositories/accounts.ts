@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
 import type { Account, AccountKey, AccountSearch, Page, ServiceStatus } from '../records.js';
+import type { Dialect } from '../connect.js';
 import { escapeLike, prefixEnd } from './text-match.js';
 
 type Row = Selectable<AccountTable>;
@@ -85,26 +86,28 @@ function editableRow(a: Account) {
   };
 }
 
+/** The whole row of a new account (bulk.ts inserts many of them at once). */
+export function accountRow(a: Account) {
+  return {
+    guid: a.guid,
+    parent_guid: a.parentGuid,
+    path: a.path,
+    kind: a.kind,
+    account_number: a.accountNumber,
+    account_code: a.accountCode,
+    mimecast_id: a.mimecastId,
+    temporary_domain: a.temporaryDomain,
+    service_status: a.status,
+    status_changed_at: a.statusChangedAt,
+    trial_started_at: a.trialStartedAt,
+    created_at: a.createdAt,
+    deleted_at: a.deletedAt,
+    ...editableRow(a),
+  };
+}
+
 export async function insert(db: Kysely<DB>, a: Account): Promise<void> {
-  await db
-    .insertInto('accounts')
-    .values({
-      guid: a.guid,
-      parent_guid: a.parentGuid,
-      path: a.path,
-      kind: a.kind,
-      account_number: a.accountNumber,
-      account_code: a.accountCode,
-      mimecast_id: a.mimecastId,
-      temporary_domain: a.temporaryDomain,
-      service_status: a.status,
-      status_changed_at: a.statusChangedAt,
-      trial_started_at: a.trialStartedAt,
-      created_at: a.createdAt,
-      deleted_at: a.deletedAt,
-      ...editableRow(a),
-    })
-    .execute();
+  await db.insertInto('accounts').values(accountRow(a)).execute();
 }
 
 export async function update(db: Kysely<DB>, a: Account): Promise<void> {
@@ -138,15 +141,35 @@ export async function findByGuid(db: Kysely<DB>, guid: string): Promise<Account 
 
 /** By any identifier, inside a subtree (`underPath`), live accounts unless `includeDeleted`. */
 export async function findBy(db: Kysely<DB>, key: AccountKey, underPath: string, includeDeleted = false): Promise<Account | null> {
-  let q = db.selectFrom('accounts').selectAll();
+  const row = await byKey(db, key, underPath, includeDeleted).selectAll().executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+/**
+ * findBy for a live account, locked until the transaction ends, in one statement: PostgreSQL reads the row
+ * FOR UPDATE; SQLite takes its write lock with a no-op UPDATE … RETURNING of that row, so a concurrent writer
+ * waits instead of failing after it has read.
+ */
+export async function lockBy(db: Kysely<DB>, dialect: Dialect, key: AccountKey, underPath: string): Promise<Account | null> {
+  if (dialect === 'postgres') {
+    const row = await byKey(db, key, underPath, false).selectAll().limit(1).forUpdate().executeTakeFirst();
+    return row ? toAccount(row) : null;
+  }
+  const target = byKey(db, key, underPath, false).select('guid').limit(1);
+  const row = await db.updateTable('accounts').set({ guid: sql`guid` }).where('guid', '=', target).returningAll().executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+/** The oldest account matching the key inside the subtree; the one place identifiers meet columns. */
+function byKey(db: Kysely<DB>, key: AccountKey, underPath: string, includeDeleted: boolean) {
+  let q = db.selectFrom('accounts');
   if ('guid' in key) q = q.where('guid', '=', key.guid);
   else if ('accountNumber' in key) q = q.where('account_number', '=', key.accountNumber);
   else if ('accountCode' in key) q = q.where('account_code', '=', key.accountCode);
   else q = q.where('reference_number', '=', key.referenceNumber);
   if (underPath !== '/') q = q.where('path', '>=', underPath).where('path', '<', prefixEnd(underPath));
   if (!includeDeleted) q = q.where('deleted_at', 'is', null);
-  const row = await q.orderBy('created_at').orderBy('guid').executeTakeFirst();
-  return row ? toAccount(row) : null;
+  return q.orderBy('created_at').orderBy('guid');
 }
 
 export async function hasLiveChildren(db: Kysely<DB>, guid: string): Promise<boolean> {
@@ -202,4 +225,18 @@ export async function pageAll(db: Kysely<DB>, afterGuid: string | null, limit: n
 export async function countAll(db: Kysely<DB>): Promise<number> {
   const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Several accounts by guid in one query (deleted ones included), in no particular order. */
+export async function findByGuids(db: Kysely<DB>, guids: string[]): Promise<Account[]> {
+  if (guids.length === 0) return [];
+  return (await db.selectFrom('accounts').selectAll().where('guid', 'in', guids).execute()).map(toAccount);
+}
+
+/** Live accounts by account code inside a subtree, in one query, in no particular order. */
+export async function findLiveByCodes(db: Kysely<DB>, codes: string[], underPath: string): Promise<Account[]> {
+  if (codes.length === 0) return [];
+  let q = db.selectFrom('accounts').selectAll().where('account_code', 'in', codes).where('deleted_at', 'is', null);
+  if (underPath !== '/') q = q.where('path', '>=', underPath).where('path', '<', prefixEnd(underPath));
+  return (await q.execute()).map(toAccount);
 }

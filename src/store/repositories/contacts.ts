@@ -34,7 +34,8 @@ function toContact(r: Selectable<ContactTable>): StoredContact {
   };
 }
 
-function row(c: Omit<StoredContact, 'id'>) {
+/** The row of a new contact (bulk.ts inserts many of them at once). */
+export function row(c: Omit<StoredContact, 'id'>) {
   return {
     account_guid: c.accountGuid,
     name: c.name,

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../schema.js';
-import type { Account } from '../records.js';
+import type { Account, AccountKind } from '../records.js';
 import { toAccount } from './accounts.js';
 import { prefixEnd } from './text-match.js';
 
@@ -109,31 +109,39 @@ export async function purgeLinesBefore(db: Kysely<DB>, period: string): Promise<
   return Number(r.numUpdatedRows);
 }
 
+/** A kind of account, optionally only where its parent is of a given kind. */
+export interface KindBelow {
+  kind: AccountKind;
+  parentKind?: AccountKind;
+}
+
 /**
- * Accounts that receive invoices, in pages by guid: every reseller, and every customer directly below a
- * partner. Deleted ones too (they may owe for the days before deletion), but not those created after
- * `createdBefore`.
+ * Accounts of any of the given kinds (each optionally below a parent of a given kind), deleted ones too, not
+ * those created after `createdBefore`, in pages by guid.
  */
-export async function billingAccountsPage(db: Kysely<DB>, afterGuid: string | null, limit: number, createdBefore: string): Promise<Account[]> {
+export async function accountsOfKindsPage(db: Kysely<DB>, kinds: readonly KindBelow[], afterGuid: string | null, limit: number, createdBefore: string): Promise<Account[]> {
   let q = db
     .selectFrom('accounts as a')
-    .innerJoin('accounts as p', 'p.guid', 'a.parent_guid')
+    .leftJoin('accounts as p', 'p.guid', 'a.parent_guid')
     .selectAll('a')
-    .where((eb) => eb.or([eb('a.kind', '=', 'reseller'), eb.and([eb('a.kind', '=', 'customer'), eb('p.kind', '=', 'partner')])]))
+    .where((eb) => eb.or(kinds.map((k) => (k.parentKind ? eb.and([eb('a.kind', '=', k.kind), eb('p.kind', '=', k.parentKind)]) : eb('a.kind', '=', k.kind)))))
     .where('a.created_at', '<', createdBefore);
   if (afterGuid) q = q.where('a.guid', '>', afterGuid);
   const rows = await q.orderBy('a.guid').limit(limit).execute();
   return rows.map(toAccount);
 }
 
+/** Which customers a page is read from: one account, or every customer in a subtree. */
+export type CustomerScope = { guid: string } | { within: string };
+
 /**
- * Customers billed on one invoice, in account-number order (numbers are compared as numbers: shorter
- * first, then by text), keyset-paged after the given number.
+ * Customers in a scope, deleted ones too, not those created after `createdBefore`, in account-number order
+ * (numbers are compared as numbers: shorter first, then by text), keyset-paged after the given number.
  */
-export async function billedCustomersPage(db: Kysely<DB>, billing: Pick<Account, 'guid' | 'kind' | 'path'>, afterNumber: string | null, limit: number, createdBefore: string): Promise<Account[]> {
+export async function customersPage(db: Kysely<DB>, scope: CustomerScope, afterNumber: string | null, limit: number, createdBefore: string): Promise<Account[]> {
   let q = db.selectFrom('accounts').selectAll().where('kind', '=', 'customer').where('created_at', '<', createdBefore);
-  if (billing.kind === 'customer') q = q.where('guid', '=', billing.guid);
-  else q = q.where('path', '>=', billing.path).where('path', '<', prefixEnd(billing.path));
+  if ('guid' in scope) q = q.where('guid', '=', scope.guid);
+  else q = q.where('path', '>=', scope.within).where('path', '<', prefixEnd(scope.within));
   if (afterNumber !== null) {
     q = q.where(sql<boolean>`(length(account_number) > ${afterNumber.length} or (length(account_number) = ${afterNumber.length} and account_number > ${afterNumber}))`);
   }

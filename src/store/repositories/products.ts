@@ -42,3 +42,22 @@ export async function setAccountProducts(db: Kysely<DB>, accountGuid: string, id
     await db.insertInto('account_products').values(unique.map((id) => ({ account_guid: accountGuid, product_id: id }))).execute();
   }
 }
+
+/**
+ * The catalog products among `ids`, each with whether `holderGuid` holds it: checking a requested product
+ * set against what a partner may sell takes one query. `holderGuid` null: nobody's holdings are asked.
+ */
+export async function findByIdsWithHolding(db: Kysely<DB>, ids: number[], holderGuid: string | null): Promise<{ product: Product; held: boolean }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('products')
+    .leftJoin('account_products', (join) =>
+      join.onRef('account_products.product_id', '=', 'products.id').on('account_products.account_guid', '=', holderGuid ?? ''),
+    )
+    .selectAll('products')
+    .select('account_products.account_guid as holder')
+    .where('products.id', 'in', ids)
+    .orderBy('products.id')
+    .execute();
+  return rows.map((r) => ({ product: toProduct(r), held: r.holder !== null }));
+}

@@ -1,7 +1,33 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { DB, ServiceUsageDailyTable } from '../schema.js';
 import type { DailyUsage, UsageCounters } from '../records.js';
 import { prefixEnd } from './text-match.js';
+import { pageWithTotal, totalRows } from './services.js';
+import { toAccount } from './accounts.js';
+import type { Account } from '../records.js';
+
+/** The counter columns of a day's usage, in the order of the domain's counters. */
+export const USAGE_COLUMNS = [
+  'total_users',
+  'pro_users',
+  'guest_users',
+  'disabled_users',
+  'unregistered_users',
+  'secure_messaging_gateway',
+  'secure_messaging_plus',
+  'data_leak_prevention',
+  'secure_large_files',
+  'secure_forms',
+  'messages',
+  'attachments',
+  'attachment_storage_bytes',
+] as const;
+
+/** A day's usage from counter columns selected under a prefix (`u_total_users` …) by a joining query. */
+export function usageFromColumns(row: Record<string, unknown>, prefix: string, accountGuid: string, day: string): DailyUsage {
+  const columns = Object.fromEntries(USAGE_COLUMNS.map((c) => [c, row[prefix + c]]));
+  return toDailyUsage({ ...columns, account_guid: accountGuid, day } as unknown as Selectable<ServiceUsageDailyTable>);
+}
 
 function toDailyUsage(r: Selectable<ServiceUsageDailyTable>): DailyUsage {
   return {
@@ -85,43 +111,35 @@ export async function forAccounts(db: Kysely<DB>, accountGuids: string[], fromDa
   return rows.map(toDailyUsage);
 }
 
-/** Exact (account, day) pairs, for attaching a day's usage to status changes. */
-export async function forAccountDays(db: Kysely<DB>, pairs: { accountGuid: string; day: string }[]): Promise<DailyUsage[]> {
-  if (pairs.length === 0) return [];
-  const guids = [...new Set(pairs.map((p) => p.accountGuid))];
-  const days = [...new Set(pairs.map((p) => p.day))];
-  const rows = await db.selectFrom('service_usage_daily').selectAll().where('account_guid', 'in', guids).where('day', 'in', days).execute();
-  const wanted = new Set(pairs.map((p) => `${p.accountGuid}/${p.day}`));
-  return rows.map(toDailyUsage).filter((u) => wanted.has(`${u.accountGuid}/${u.day}`));
-}
-
 /**
- * The accounts in a subtree that have usage between two days, in a stable order, for paging a usage
- * report. `scopePath` limits to a subtree; the optional filters narrow further.
+ * The customer accounts in a subtree that have usage between two days, a page of them by name with the
+ * number of all, in one statement. `scopePath` limits to a subtree; the optional filters narrow further.
  */
 export async function accountsWithUsage(
   db: Kysely<DB>,
   q: { scopePath: string; accountGuid?: string; resellerPath?: string; partnerPath?: string; fromDay: string; toDay: string; limit: number; offset: number },
-): Promise<{ total: number; accountGuids: string[] }> {
+): Promise<{ total: number; accounts: Account[] }> {
   let base = db
-    .selectFrom('service_usage_daily as u')
-    .innerJoin('accounts as a', 'a.guid', 'u.account_guid')
+    .selectFrom('accounts as a')
     .where('a.kind', '=', 'customer')
-    .where('u.day', '>=', q.fromDay)
-    .where('u.day', '<=', q.toDay);
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('service_usage_daily as u')
+          .select('u.account_guid')
+          .whereRef('u.account_guid', '=', 'a.guid')
+          .where('u.day', '>=', q.fromDay)
+          .where('u.day', '<=', q.toDay),
+      ),
+    );
   for (const p of [q.scopePath, q.resellerPath, q.partnerPath]) {
     if (p && p !== '/') base = base.where('a.path', '>=', p).where('a.path', '<', prefixEnd(p));
   }
   if (q.accountGuid) base = base.where('a.guid', '=', q.accountGuid);
-  const countRow = await base.select(sql<number>`count(distinct u.account_guid)`.as('n')).executeTakeFirstOrThrow();
-  const rows = await base
-    .select(['a.guid', 'a.name_lower'])
-    .distinct()
-    .orderBy('a.name_lower')
-    .orderBy('a.guid')
-    .limit(q.limit)
-    .offset(q.offset)
-    .execute();
-  return { total: Number(countRow.n), accountGuids: rows.map((r) => r.guid) };
+  const { total, rows } = await pageWithTotal(
+    base,
+    (b) => b.selectAll('a').select(totalRows).orderBy('a.name_lower').orderBy('a.guid').limit(q.limit).offset(q.offset) as never,
+    q.offset,
+  );
+  return { total, accounts: rows.map((r) => toAccount(r as never)) };
 }
-

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../schema.js';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { AccountTable, DB } from '../schema.js';
 import type { Account, AccountKind, Page } from '../records.js';
 import { toAccount } from './accounts.js';
 import { escapeLike, prefixEnd } from './text-match.js';
@@ -17,6 +17,24 @@ export interface ServiceQuery {
   offset: number;
 }
 
+/**
+ * One page of a query and the number of rows it matches, in one statement: the total rides on every row
+ * as a window count. Only a page past the end (no row to carry it) costs a second, counting statement.
+ */
+export async function pageWithTotal<DBT, TB extends keyof DBT, R>(
+  base: SelectQueryBuilder<DBT, TB, object>,
+  page: (q: SelectQueryBuilder<DBT, TB, object>) => SelectQueryBuilder<DBT, TB, R & { total_rows: unknown }>,
+  offset: number,
+): Promise<{ total: number; rows: R[] }> {
+  const rows = await page(base).execute();
+  if (rows.length) return { total: Number(rows[0].total_rows), rows };
+  if (offset === 0) return { total: 0, rows };
+  const counted = await base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return { total: Number((counted as { n: unknown }).n), rows };
+}
+
+export const totalRows = sql<number>`count(*) over ()`.as('total_rows');
+
 /** Live accounts of one kind in a subtree, by name then account number. */
 export async function search(db: Kysely<DB>, q: ServiceQuery): Promise<Page<Account>> {
   let base = db.selectFrom('accounts').where('deleted_at', 'is', null).where('kind', '=', q.kind);
@@ -29,9 +47,27 @@ export async function search(db: Kysely<DB>, q: ServiceQuery): Promise<Page<Acco
   if (q.code) base = base.where('account_code', '=', q.code.toUpperCase());
   if (q.createdFrom) base = base.where('created_at', '>=', q.createdFrom);
   if (q.createdBefore) base = base.where('created_at', '<', q.createdBefore);
-  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await base.selectAll().orderBy('name_lower').orderBy('account_number').limit(q.limit).offset(q.offset).execute();
-  return { total: Number(countRow.n), items: rows.map(toAccount) };
+  const { total, rows } = await pageWithTotal(
+    base,
+    (b) => b.selectAll().select(totalRows).orderBy('name_lower').orderBy('account_number').limit(q.limit).offset(q.offset),
+    q.offset,
+  );
+  return { total, items: rows.map((r) => toAccount(r as AccountTable as never)) };
+}
+
+/**
+ * An account and every account above it (its parent, the parent's parent …), deleted ones too, in one
+ * statement: what a route that names an account needs to check it and to name its reseller and partner.
+ */
+export async function withAncestors(db: Kysely<DB>, guid: string): Promise<Account[]> {
+  const { rows } = await sql<AccountTable>`
+    with recursive chain(guid) as (
+      select cast(${guid} as text)
+      union all
+      select a.parent_guid from accounts a inner join chain c on a.guid = c.guid where a.parent_guid is not null
+    )
+    select * from accounts where guid in (select guid from chain)`.execute(db);
+  return rows.map((r) => toAccount(r as never));
 }
 
 /** Customer accounts due for an automatic status change: in `status` since before `changedBefore` (by the given column). */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, StatusHistoryTable } from '../schema.js';
 import type { ServiceStatus, StatusChange } from '../records.js';
+import { prefixEnd } from './text-match.js';
 
 export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange {
   return {
@@ -19,28 +20,44 @@ export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange 
   };
 }
 
+/** The row of one status change (bulk.ts inserts many of them at once). */
+export function statusChangeRow(c: StatusChange) {
+  return {
+    guid: c.guid,
+    account_guid: c.accountGuid,
+    reseller_guid: c.resellerGuid,
+    partner_guid: c.partnerGuid,
+    old_status: c.oldStatus,
+    new_status: c.newStatus,
+    changed_at: c.changedAt,
+    changed_by_guid: c.changedByGuid,
+    changed_by_email: c.changedByEmail,
+    operation_guid: c.operationGuid,
+    user_count: c.userCount,
+    reason: c.reason,
+  };
+}
+
 export async function insert(db: Kysely<DB>, c: StatusChange): Promise<void> {
-  await db
-    .insertInto('status_history')
-    .values({
-      guid: c.guid,
-      account_guid: c.accountGuid,
-      reseller_guid: c.resellerGuid,
-      partner_guid: c.partnerGuid,
-      old_status: c.oldStatus,
-      new_status: c.newStatus,
-      changed_at: c.changedAt,
-      changed_by_guid: c.changedByGuid,
-      changed_by_email: c.changedByEmail,
-      operation_guid: c.operationGuid,
-      user_count: c.userCount,
-      reason: c.reason,
-    })
-    .execute();
+  await db.insertInto('status_history').values(statusChangeRow(c)).execute();
 }
 
 /** Oldest first. */
 export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<StatusChange[]> {
   const rows = await db.selectFrom('status_history').selectAll().where('account_guid', '=', accountGuid).orderBy('seq').execute();
+  return rows.map(toStatusChange);
+}
+
+/** The rows into one status of every account strictly below `path`, oldest first, in one read. */
+export async function intoStatusBelow(db: Kysely<DB>, path: string, status: ServiceStatus): Promise<StatusChange[]> {
+  const rows = await db
+    .selectFrom('status_history as h')
+    .innerJoin('accounts as a', 'a.guid', 'h.account_guid')
+    .selectAll('h')
+    .where('a.path', '>', path)
+    .where('a.path', '<', prefixEnd(path))
+    .where('h.new_status', '=', status)
+    .orderBy('h.seq')
+    .execute();
   return rows.map(toStatusChange);
 }

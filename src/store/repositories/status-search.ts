@@ -1,17 +1,26 @@
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../schema.js';
-import type { StatusChange, StatusChangeSearch } from '../records.js';
+import type { DB, StatusHistoryTable } from '../schema.js';
+import type { DailyUsage, StatusChange, StatusChangeSearch } from '../records.js';
 import { toStatusChange } from './status-history.js';
 import { prefixEnd } from './text-match.js';
+import { pageWithTotal, totalRows } from './services.js';
+import { USAGE_COLUMNS, usageFromColumns } from './service-usage.js';
 
 /** The domain's search, limited to the services (customer accounts) whose path starts with `scopePath` ('/' for all). */
 export type StatusChangeQuery = StatusChangeSearch & { scopePath: string };
 
+export interface StatusChangeRow {
+  change: StatusChange;
+  /** The usage loaded for the service on the day of the change, if any. */
+  usage: DailyUsage | null;
+}
+
 /**
  * Status changes of customer accounts, newest first by insertion sequence, so rows already returned keep
- * their relative order however many are added later.
+ * their relative order however many are added later. One statement: the page, its total, and each
+ * change's usage of that day.
  */
-export async function search(db: Kysely<DB>, q: StatusChangeQuery): Promise<{ total: number; changes: StatusChange[] }> {
+export async function search(db: Kysely<DB>, q: StatusChangeQuery): Promise<{ total: number; rows: StatusChangeRow[] }> {
   let base = db.selectFrom('status_history as h').innerJoin('accounts as a', 'a.guid', 'h.account_guid').where('a.kind', '=', 'customer');
   if (q.scopePath !== '/') base = base.where('a.path', '>=', q.scopePath).where('a.path', '<', prefixEnd(q.scopePath));
   if (q.accountGuid) base = base.where('h.account_guid', '=', q.accountGuid);
@@ -21,9 +30,25 @@ export async function search(db: Kysely<DB>, q: StatusChangeQuery): Promise<{ to
   if (q.changedByEmail) base = base.where(sql<boolean>`lower(h.changed_by_email) = ${q.changedByEmail.toLowerCase()}`);
   if (q.changedFrom) base = base.where('h.changed_at', '>=', q.changedFrom);
   if (q.changedBefore) base = base.where('h.changed_at', '<', q.changedBefore);
-  const head = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await base.selectAll('h').orderBy('h.seq', 'desc').limit(q.limit).offset(q.offset).execute();
-  return { total: Number(head.n), changes: rows.map(toStatusChange) };
+  const { total, rows } = await pageWithTotal(
+    base,
+    (b) =>
+      b
+        .leftJoin('service_usage_daily as u', (join) => join.onRef('u.account_guid', '=', 'h.account_guid').on('u.day', '=', sql<string>`substr(h.changed_at, 1, 10)`))
+        .selectAll('h')
+        .select([totalRows, 'u.day as u_day', ...USAGE_COLUMNS.map((c) => sql.ref(`u.${c}`).as(`u_${c}`))])
+        .orderBy('h.seq', 'desc')
+        .limit(q.limit)
+        .offset(q.offset) as never,
+    q.offset,
+  );
+  return {
+    total,
+    rows: (rows as (StatusHistoryTable & Record<string, unknown>)[]).map((r) => ({
+      change: toStatusChange(r as never),
+      usage: r.u_day == null ? null : usageFromColumns(r, 'u_', r.account_guid as string, r.u_day as string),
+    })),
+  };
 }
 
 /** Accounts by GUID, deleted ones included: history outlives the account. */

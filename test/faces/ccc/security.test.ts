@@ -9,10 +9,89 @@ import { systemActor } from '../../../src/domain/principal.js';
 import { importDailyUsage } from '../../../src/domain/service-usage.js';
 import { issueCredential, revokeCredential } from '../../../src/domain/credential.js';
 import { DAY } from '../../../src/domain/clock.js';
+import { securitySuite, type Caller, type FaceSecuritySpec } from '../../helpers/security.js';
+import { injectRequest, type InjectedResponse } from '../../helpers/transport.js';
+
+/** The shared security suite over every declared CCC route: what a key may and may not reach. */
+const cccSecurity: FaceSecuritySpec = {
+  face: 'ccc',
+  send(t, caller: Caller, req) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (caller === 'wrong-secret') headers.authorization = `Bearer ${'ph_' + 'x'.repeat(40)}`;
+    else if (caller !== 'anonymous') headers.authorization = `Bearer ${caller.ccc.apiKey}`;
+    return injectRequest(t.app, { method: req.method, url: req.url, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) });
+  },
+  assertUnauthenticated(res: InjectedResponse, label) {
+    assert.equal(res.status, 401, `${label}: ${res.body}`);
+    assert.deepEqual(JSON.parse(res.body), { responseStatus: { errorCode: 'Unauthorized', message: 'Not Authenticated', errors: [] } }, label);
+  },
+  assertForeign(res, label) {
+    // Not found when the principal may do the operation at all (nothing shows the object exists), else
+    // refused for its role before anything is looked up.
+    assert.ok([403, 404].includes(res.status), `${label}: ${res.status} ${res.body}`);
+    const rs = JSON.parse(res.body).responseStatus;
+    assert.ok(['NotFound', 'Forbidden'].includes(rs.errorCode), label);
+    assert.doesNotMatch(res.body, /Other Customer|Reseller B/, label);
+  },
+  assertForbidden(res, label) {
+    assert.equal(res.status, 403, `${label}: ${res.body}`);
+    assert.deepEqual(JSON.parse(res.body), { responseStatus: { errorCode: 'Forbidden', message: 'Invalid Role', errors: [] } }, label);
+  },
+  cases: [
+    { operationId: 'SearchServices', method: 'GET', writes: false, request: () => ({ method: 'GET', url: '/api/services' }) },
+    {
+      operationId: 'CreateService',
+      method: 'POST',
+      writes: true,
+      request: (fx) => ({ method: 'POST', url: '/api/services', body: { PrimaryDomain: 'security.example', ResellerGuid: fx.resellerA.guid } }),
+      foreign: (fx) => ({ method: 'POST', url: '/api/services', body: { PrimaryDomain: 'security.example', ResellerGuid: fx.resellerB.guid } }),
+    },
+    {
+      operationId: 'GetService',
+      method: 'GET',
+      writes: false,
+      request: (fx) => ({ method: 'GET', url: `/api/services/${fx.a1.guid}` }),
+      foreign: (fx) => ({ method: 'GET', url: `/api/services/${fx.b1.guid}` }),
+    },
+    { operationId: 'SearchServiceStatusChanges', method: 'GET', writes: false, request: () => ({ method: 'GET', url: '/api/services/status' }) },
+    { operationId: 'SearchServiceUsage', method: 'GET', writes: false, request: () => ({ method: 'GET', url: '/api/services/usage' }) },
+    {
+      operationId: 'GetServiceUsage',
+      method: 'GET',
+      writes: false,
+      request: (fx) => ({ method: 'GET', url: `/api/services/${fx.a1.guid}/serviceusage` }),
+      foreign: (fx) => ({ method: 'GET', url: `/api/services/${fx.b1.guid}/serviceusage` }),
+    },
+    {
+      operationId: 'GetReseller',
+      method: 'GET',
+      writes: false,
+      request: (fx) => ({ method: 'GET', url: `/api/resellers/${fx.resellerA.guid}` }),
+      foreign: (fx) => ({ method: 'GET', url: `/api/resellers/${fx.resellerB.guid}` }),
+    },
+    {
+      operationId: 'GetResellerServices',
+      method: 'GET',
+      writes: false,
+      request: (fx) => ({ method: 'GET', url: `/api/resellers/${fx.resellerA.guid}/services` }),
+      foreign: (fx) => ({ method: 'GET', url: `/api/resellers/${fx.resellerB.guid}/services` }),
+    },
+    {
+      operationId: 'GetPartnerResellers',
+      method: 'GET',
+      writes: false,
+      request: (fx) => ({ method: 'GET', url: `/api/partners/${fx.partner.guid}/resellers` }),
+      // Above reseller A's subtree: its admin and a customer's admin see no partner.
+      foreign: (fx) => ({ method: 'GET', url: `/api/partners/${fx.partner.guid}/resellers` }),
+    },
+  ],
+};
 
 type Expect = number | { status: 200; items: number };
 
 for (const kind of STORE_KINDS) {
+  securitySuite(kind, cccSecurity);
+
   describe(`CCC key scoping on every route on ${kind}`, storeSuiteOptions(kind), () => {
     let t: TestApp;
     let fx: Fixture;

@@ -1,47 +1,29 @@
-import { after, before, describe, it } from 'node:test';
+/**
+ * SearchServices, GetService and CreateService (/api/services, /api/services/{ServiceGuid}): happy paths, errors, and what each key may see and create.
+ */
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { XMLParser } from 'fast-xml-parser';
 import { STORE_KINDS, storeSuiteOptions } from '../../helpers/stores.js';
-import { makeTestApp, TEST_START, type TestApp } from '../../helpers/context.js';
-import { buildFixture, type Fixture } from '../../helpers/fixture.js';
+import type { TestApp } from '../../helpers/context.js';
+import type { Fixture } from '../../helpers/fixture.js';
+import { XMLParser } from 'fast-xml-parser';
 import { cccClient } from '../../helpers/ccc.js';
+import { servicesWorld, T0 } from './worlds.js';
 import { DAY } from '../../../src/domain/clock.js';
-import { createAccount, updateAccount } from '../../../src/domain/account.js';
-import { systemActor } from '../../../src/domain/principal.js';
-import { importDailyUsage } from '../../../src/domain/service-usage.js';
 import { statusHistory } from '../../../src/domain/status.js';
 import { dashedGuid } from '../../../src/domain/ids.js';
-import { CccApiError, type Paged, type Service, type ServiceUsage } from '../../../src/client/ccc.js';
-
-const T0 = Date.parse(TEST_START);
+import { CccApiError } from '../../../src/client/ccc.js';
 
 for (const kind of STORE_KINDS) {
-  describe(`CCC services, resellers, partners and usage on ${kind}`, storeSuiteOptions(kind), () => {
+  describe(`CCC services on ${kind}`, storeSuiteOptions(kind), () => {
     let t: TestApp;
     let fx: Fixture;
+    const world = servicesWorld(kind);
+    before(() => void ({ t, fx } = world));
     const get = (url: string, key = fx.reader.ccc.apiKey, headers: Record<string, string> = {}) =>
       t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}`, ...headers } });
     const post = (url: string, payload: unknown, key = fx.resellerAdminA.ccc.apiKey, headers: Record<string, string> = {}) =>
       t.app.inject({ method: 'POST', url, payload: payload as any, headers: { authorization: `Bearer ${key}`, ...headers } });
-
-    before(async () => {
-      t = await makeTestApp(kind);
-      fx = await buildFixture(t.ctx);
-      const system = systemActor('test');
-      await updateAccount(t.ctx, system, fx.a1.guid, { primaryDomain: 'customer17.example' });
-      await updateAccount(t.ctx, system, fx.a2.guid, { primaryDomain: 'customer39.example' });
-      t.clock.advance(2 * DAY);
-      await createAccount(t.ctx, system, { parentGuid: fx.resellerB.guid, kind: 'customer', name: 'Later Customer', primaryDomain: 'later.example' });
-    });
-    after(async () => t?.close());
-
-    it('answers ping without authentication', async () => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/ping' });
-      assert.equal(res.statusCode, 200);
-      assert.equal(res.json().result, 'Pong');
-      const xml = await t.app.inject({ method: 'GET', url: '/api/ping.xml' });
-      assert.match(xml.body, /<PingResponse [^>]*><Result>Pong<\/Result>/);
-    });
 
     it('searches services by domain, name, code and creation dates, paged', async () => {
       const client = cccClient(t.app, fx.reader.ccc.apiKey);
@@ -157,90 +139,6 @@ for (const kind of STORE_KINDS) {
       assert.equal((await cccClient(t.app, fx.reader.ccc.apiKey).searchServices({ PageSize: 500 })).totalItems, before);
       const client = cccClient(t.app, fx.resellerAdminA.ccc.apiKey);
       await assert.rejects(client.createService({ PrimaryDomain: '', ResellerGuid: fx.resellerA.guid }), (e: CccApiError) => e.status === 400 && e.responseStatus?.errorCode === 'NotEmpty');
-    });
-
-    it('shows resellers, their services and a partner\'s resellers within the key\'s subtree', async () => {
-      const reader = cccClient(t.app, fx.reader.ccc.apiKey);
-      const r = await reader.getReseller(fx.resellerA.guid);
-      assert.deepEqual([r.resellerGuid, r.resellerName, r.partnerGuid, r.partnerName], [fx.resellerA.guid, 'Reseller A', fx.partner.guid, 'Test Partner']);
-      const services = await reader.getResellerServices(fx.resellerB.guid);
-      assert.deepEqual(services.results.map((s) => s.serviceName), ['Later Customer', 'Other Customer']);
-      const paged = await reader.getResellerServices(fx.resellerB.guid, { PageSize: 1, Page: 2 });
-      assert.deepEqual([paged.totalPages, paged.results[0].serviceName], [2, 'Other Customer']);
-      const resellers = await reader.getPartnerResellers(fx.partner.guid);
-      assert.deepEqual(resellers.results.map((x) => x.resellerName), ['Reseller A', 'Reseller B']);
-      const xml = await get(`/api/partners/${fx.partner.guid}/resellers.xml`);
-      assert.match(xml.body, /<ResellersResponse [^>]*>.*<Results><Reseller>.*<ResellerName>Reseller A<\/ResellerName>/);
-      const a = fx.resellerAdminA.ccc.apiKey;
-      assert.equal((await get(`/api/resellers/${fx.resellerB.guid}`, a)).statusCode, 404);
-      assert.equal((await get(`/api/resellers/${fx.resellerB.guid}/services`, a)).json().responseStatus.message, 'Reseller not found');
-      assert.equal((await get(`/api/partners/${fx.partner.guid}/resellers`, a)).statusCode, 404);
-      assert.equal((await get(`/api/resellers/${fx.a1.guid}`)).statusCode, 404);
-      assert.equal((await get(`/api/partners/${fx.resellerA.guid}/resellers`)).json().responseStatus.message, 'Partner not found');
-    });
-
-    it('reports usage from the store, daily and monthly', async () => {
-      const system = systemActor('test');
-      await importDailyUsage(t.ctx, system, [
-        { account: fx.a1.guid, day: '2026-02-27', counters: { totalUsers: 10, proUsers: 4, messages: 100, attachmentStorageBytes: 5000, secureForms: 1 } },
-        { account: fx.a1.accountNumber, day: '2026-02-28', counters: { totalUsers: 12, proUsers: 3, messages: 50, attachmentStorageBytes: 4000, secureForms: 2 } },
-        { account: fx.a1.accountCode, day: '2026-03-01', counters: { totalUsers: 99, messages: 7 } },
-        { account: fx.b1.guid, day: '2026-02-28', counters: { totalUsers: 3, messages: 9 } },
-      ]);
-      const client = cccClient(t.app, fx.reader.ccc.apiKey);
-      const daily = await client.getServiceUsage(fx.a1.guid, { PeriodType: 'Daily', Period: '2026-02-28' });
-      assert.deepEqual(
-        [daily.periodType, daily.period, daily.totalUserCount, daily.proUserCount, daily.totalMessageCount, daily.attachmentStorageUsage, daily.featureUsageSecureForms],
-        ['Daily', '2026-02-28T00:00:00Z', 12, 3, 50, 4000, 2],
-      );
-      // A month: peak head counts and storage, summed flows.
-      const monthly = await client.getServiceUsage(fx.a1.guid, { PeriodType: 'Monthly', Period: '2026-02-15T12:00:00Z' });
-      assert.deepEqual(
-        [monthly.period, monthly.totalUserCount, monthly.proUserCount, monthly.totalMessageCount, monthly.attachmentStorageUsage, monthly.featureUsageSecureForms],
-        ['2026-02-01T00:00:00Z', 12, 4, 150, 5000, 3],
-      );
-      const none = await client.getServiceUsage(fx.a1.guid, { PeriodType: 'Daily', Period: '2025-01-01' });
-      assert.equal(none.totalMessageCount, 0);
-      const search = await client.searchServiceUsage({ PeriodType: 'Monthly', Period: '2026-02-01' });
-      assert.deepEqual(search.results.map((u: ServiceUsage) => [u.serviceGuid, u.totalUserCount]), [[fx.a1.guid, 12], [fx.b1.guid, 3]]);
-      assert.equal((await client.searchServiceUsage({ PeriodType: 'Monthly', Period: '2026-02-01', ResellerGuid: fx.resellerB.guid })).totalItems, 1);
-      assert.equal((await client.searchServiceUsage({ PeriodType: 'Monthly', Period: '2026-02-01', ServiceGuid: fx.a1.guid })).totalItems, 1);
-      assert.equal((await client.searchServiceUsage({ PeriodType: 'Monthly', Period: '2026-02-01', PartnerGuid: fx.partner.guid })).totalItems, 2);
-      assert.equal((await client.searchServiceUsage({ PeriodType: 'Daily', Period: '2026-03-01' })).totalItems, 1);
-      const scoped = await cccClient(t.app, fx.resellerAdminB.ccc.apiKey).searchServiceUsage({ PeriodType: 'Monthly', Period: '2026-02-01' });
-      assert.deepEqual(scoped.results.map((u) => u.serviceGuid), [fx.b1.guid]);
-      const bad = await get('/api/services/usage?PeriodType=Weekly');
-      assert.equal(bad.json().responseStatus.message, "'Weekly' is an Invalid value for 'PeriodType'");
-      const lower = await get(`/api/services/${fx.a1.guid}/serviceusage?periodtype=monthly&period=2026-02-10`);
-      assert.equal(lower.json().totalMessageCount, 150);
-      // The status snapshot carries that day's usage counters with the user count recorded at the change.
-      const status = await get(`/api/services/status?ServiceGuid=${fx.a1.guid}`);
-      assert.equal((status.json() as Paged<{ serviceUsage: ServiceUsage }>).results[0].serviceUsage.totalUserCount, 20);
-    });
-
-    it('looks a service up by code publicly', async () => {
-      const res = await t.app.inject({ method: 'GET', url: `/api/public/services/single?servicecode=${fx.a1.accountCode.toLowerCase()}` });
-      assert.equal(res.statusCode, 200);
-      assert.deepEqual(res.json(), { serviceCode: fx.a1.accountCode, serviceName: 'API Customer 17', primaryDomain: 'customer17.example', status: 'TrialActive' });
-      assert.equal((await t.app.inject({ method: 'GET', url: '/api/public/services/single?ServiceCode=NOPE' })).statusCode, 404);
-      const missing = await t.app.inject({ method: 'GET', url: '/api/public/services/single' });
-      assert.equal(missing.json().responseStatus.errorCode, 'NotEmpty');
-      // Resellers are not services.
-      assert.equal((await t.app.inject({ method: 'GET', url: `/api/public/services/single?ServiceCode=${fx.resellerA.accountCode}` })).statusCode, 404);
-    });
-
-    it('answers 405 for methods a route lacks and 404 for unknown paths', async () => {
-      const put = await t.app.inject({ method: 'PUT', url: '/api/services', headers: { authorization: `Bearer ${fx.reader.ccc.apiKey}` } });
-      assert.equal(put.statusCode, 405);
-      assert.equal(put.headers.allow, 'GET, POST');
-      const del = await t.app.inject({ method: 'DELETE', url: `/api/services/${fx.a1.guid}` });
-      assert.equal(del.statusCode, 405);
-      assert.match(del.json().responseStatus.message, /Delete\(GetService\)/);
-      const csv = await t.app.inject({ method: 'GET', url: '/api/resellers/x/y/z.csv' });
-      assert.equal(csv.statusCode, 404);
-      assert.match(csv.body, /^ErrorCode,FieldName,Message\r\nNotFound,,/);
-      const list: Paged<Service> = (await get('/api/services?PageSize=1')).json();
-      assert.equal(list.pageSize, 1);
     });
   });
 }

@@ -1,32 +1,26 @@
-import { after, before, describe, it } from 'node:test';
+/**
+ * SearchServiceStatusChanges (/api/services/status, seed 004): filters, paging, conversions, keys and scoping.
+ */
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { XMLParser } from 'fast-xml-parser';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { STORE_KINDS, storeSuiteOptions } from '../../helpers/stores.js';
-import { makeTestApp, TEST_START, type TestApp } from '../../helpers/context.js';
-import { buildFixture, type Fixture } from '../../helpers/fixture.js';
+import type { TestApp } from '../../helpers/context.js';
+import type { Fixture } from '../../helpers/fixture.js';
 import { cccClient } from '../../helpers/ccc.js';
+import { at, move, statusWorld, T0 } from './worlds.js';
 import { DAY } from '../../../src/domain/clock.js';
-import { inTransaction } from '../../../src/domain/context.js';
-import { changeStatus, type ServiceStatus } from '../../../src/domain/status.js';
-import { deleteAccount, findAccountUnscoped, createAccount } from '../../../src/domain/account.js';
+import { deleteAccount, createAccount } from '../../../src/domain/account.js';
 import { dashedGuid } from '../../../src/domain/ids.js';
-import { SYSTEM_GUID, systemActor, type Actor } from '../../../src/domain/principal.js';
+import { SYSTEM_GUID, systemActor } from '../../../src/domain/principal.js';
 import { issueCredential, revokeCredential } from '../../../src/domain/credential.js';
 import type { Paged, ServiceStatusChange } from '../../../src/client/ccc.js';
-
-const T0 = Date.parse(TEST_START);
-const at = (days: number) => new Date(T0 + days * DAY).toISOString();
 
 for (const kind of STORE_KINDS) {
   describe(`CCC SearchServiceStatusChanges on ${kind}`, storeSuiteOptions(kind), () => {
     let t: TestApp;
     let fx: Fixture;
-
-    const move = async (actor: Actor, guid: string, to: ServiceStatus) => {
-      const account = (await findAccountUnscoped(t.ctx, { guid }))!;
-      return inTransaction(t.ctx, (trx) => changeStatus(trx, t.ctx, actor, account, to, { reason: 'test' }));
-    };
+    const world = statusWorld(kind);
+    before(() => void ({ t, fx } = world));
     const get = (url: string, key = fx.reader.ccc.apiKey, headers: Record<string, string> = {}) =>
       t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}`, ...headers } });
     const search = async (query: string, key?: string) => {
@@ -34,19 +28,6 @@ for (const kind of STORE_KINDS) {
       assert.equal(res.statusCode, 200, res.body);
       return res.json() as Paged<ServiceStatusChange>;
     };
-
-    before(async () => {
-      t = await makeTestApp(kind);
-      fx = await buildFixture(t.ctx);
-      // Day 1: reseller A certifies a1; day 2: reseller B suspends b1; day 3: reseller A suspends a2.
-      t.clock.set(at(1));
-      await move(fx.resellerAdminA.actor, fx.a1.guid, 'CertifiedSecure');
-      t.clock.set(at(2));
-      await move(fx.resellerAdminB.actor, fx.b1.guid, 'AccountSuspended');
-      t.clock.set(at(3));
-      await move(fx.resellerAdminA.actor, fx.a2.guid, 'AccountSuspended');
-    });
-    after(async () => t?.close());
 
     it('returns every service change, newest first, with the documented shape', async () => {
       const page = await search('');
@@ -198,75 +179,6 @@ for (const kind of STORE_KINDS) {
       assert.equal(rs.errors[1].message, "'Page Size' must be greater than or equal to '0'.");
     });
 
-    it('negotiates XML by Accept, ?format and suffix, in DataContract form', async () => {
-      const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, isArray: (n) => n === 'ServiceStatusChange' });
-      for (const [url, headers] of [
-        ['/api/services/status?PageSize=2', { accept: 'application/xml' }],
-        ['/api/services/status?PageSize=2', { accept: 'text/html, text/xml;q=0.9' }],
-        ['/api/services/status?PageSize=2&format=xml', { accept: 'application/json' }],
-        ['/api/services/status.xml?PageSize=2', {}],
-      ] as [string, Record<string, string>][]) {
-        const res = await get(url, undefined, headers);
-        assert.equal(res.statusCode, 200, url);
-        assert.match(String(res.headers['content-type']), /^application\/xml/);
-        assert.ok(res.body.startsWith('<?xml version="1.0" encoding="utf-8"?><ServiceStatusChangesResponse '), res.body.slice(0, 120));
-        const doc = parser.parse(res.body).ServiceStatusChangesResponse;
-        assert.equal(doc['@_xmlns'], 'http://schemas.datacontract.org/2004/07/DeliverySlip.Ccc.ServiceModel');
-        assert.equal(doc.TotalItems, '6');
-        assert.equal(doc.PageSize, '2');
-        const items = doc.Results.ServiceStatusChange;
-        assert.equal(items.length, 2);
-        assert.equal(items[0].ServiceGuid, fx.a2.guid);
-        assert.equal(items[0].Status, 'AccountSuspended');
-        assert.equal(items[0].PrimaryDomain['@_i:nil'], 'true');
-        assert.equal(items[0].ServiceUsage.TotalUserCount, '20');
-      }
-      // DataContractSerializer writes members in name order.
-      const res = await get('/api/services/status.xml?PageSize=1');
-      const order = ['<ChangedByUserEmailAddress>', '<ChangedByUserGuid>', '<ChangedOn>', '<CreatedOn>', '<OperationGuid>', '<Status>'].map((tag) => res.body.indexOf(tag));
-      assert.deepEqual([...order].sort((a, b) => a - b), order);
-      assert.ok(order.every((i) => i > 0));
-    });
-
-    it('negotiates CSV by Accept, ?format and suffix', async () => {
-      for (const [url, headers] of [
-        ['/api/services/status?PageSize=3', { accept: 'text/csv' }],
-        ['/api/services/status?format=csv&PageSize=3', {}],
-        ['/api/services/status.csv?PageSize=3', { accept: 'application/xml' }],
-      ] as [string, Record<string, string>][]) {
-        const res = await get(url, undefined, headers);
-        assert.equal(res.statusCode, 200, url);
-        assert.match(String(res.headers['content-type']), /^text\/csv/);
-        const rows = parseCsv(res.body, { columns: true }) as Record<string, string>[];
-        assert.equal(rows.length, 3);
-        assert.equal(rows[0].ServiceGuid, fx.a2.guid);
-        assert.equal(rows[0].Status, 'AccountSuspended');
-        assert.equal(rows[0].ChangedOn, '2026-03-05T10:00:00Z');
-        assert.ok(rows[0].ServiceUsage.startsWith(`{ServiceGuid:${fx.a2.guid},`), rows[0].ServiceUsage);
-      }
-    });
-
-    it('answers .json and JSONP with a safe callback only', async () => {
-      const json = await get('/api/services/status.json?PageSize=1', undefined, { accept: 'application/xml' });
-      assert.match(String(json.headers['content-type']), /^application\/json/);
-      assert.equal(json.json().totalItems, 6);
-      const jsonp = await get('/api/services/status?PageSize=1&callback=window.handle_1');
-      assert.match(String(jsonp.headers['content-type']), /^application\/javascript/);
-      const m = /^window\.handle_1\((.*)\)$/s.exec(jsonp.body);
-      assert.ok(m, jsonp.body.slice(0, 50));
-      assert.equal(JSON.parse(m[1]).totalItems, 6);
-      for (const bad of ['alert(1)', 'a;b', '</script>', 'x'.repeat(200), '1abc']) {
-        const res = await get(`/api/services/status?callback=${encodeURIComponent(bad)}`);
-        assert.equal(res.statusCode, 400, bad);
-        assert.equal(res.json().responseStatus.errorCode, 'ArgumentException');
-        assert.ok(!res.body.startsWith(bad));
-      }
-      // JSONP wraps errors too, so a script-tag client sees them.
-      const err = await get('/api/services/status?callback=cb&Page=x');
-      assert.equal(err.statusCode, 400);
-      assert.match(err.body, /^cb\(\{"responseStatus":/);
-    });
-
     it('authenticates API keys by Bearer or Basic user name; refuses others with 401/403', async () => {
       const basic = Buffer.from(`${fx.reader.ccc.apiKey}:`).toString('base64');
       const ok = await t.app.inject({ method: 'GET', url: '/api/services/status', headers: { authorization: `Basic ${basic}` } });
@@ -331,8 +243,8 @@ for (const kind of STORE_KINDS) {
       const before2 = await search(`?PageSize=2&Page=2&ChangedBeforeDateTime=${pinned}`);
       const beforeAll = (await search('?PageSize=100')).results.map((r) => r.serviceStatusChangeGuid);
       t.clock.advance(60_000);
-      await move(fx.resellerAdminA.actor, fx.a1.guid, 'AccountSuspended');
-      await move(fx.resellerAdminA.actor, fx.a1.guid, 'CertifiedSecure');
+      await move(t, fx.resellerAdminA.actor, fx.a1.guid, 'AccountSuspended');
+      await move(t, fx.resellerAdminA.actor, fx.a1.guid, 'CertifiedSecure');
       const after1 = await search(`?PageSize=2&ChangedBeforeDateTime=${pinned}`);
       const after2 = await search(`?PageSize=2&Page=2&ChangedBeforeDateTime=${pinned}`);
       assert.deepEqual(after1, before1);
@@ -348,7 +260,7 @@ for (const kind of STORE_KINDS) {
       const doomed = await createAccount(t.ctx, system, { parentGuid: fx.resellerA.guid, kind: 'customer', name: 'Doomed Co', primaryDomain: 'doomed.example' });
       t.clock.advance(60_000);
       // What a Rackspace disable does: a status change by the principal through changeStatus.
-      await move(fx.resellerAdminA.actor, doomed.guid, 'AccountSuspended');
+      await move(t, fx.resellerAdminA.actor, doomed.guid, 'AccountSuspended');
       t.clock.advance(60_000);
       // And a Rackspace delete.
       await deleteAccount(t.ctx, fx.resellerAdminA.actor, doomed.guid);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMimecastDate } from '../../../src/faces/mimecast/date.js';
 import { parsePythonLiteral, PythonLiteralError } from '../../../src/faces/mimecast/python-literal.js';
-import { readBody, UnreadableBody } from '../../../src/faces/mimecast/decode.js';
+import { readBody, UnreadableBody } from '../../../src/faces/mimecast/codec.js';
 import { mimecastDate, mimecastSignature } from '../../../src/client/mimecast.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 

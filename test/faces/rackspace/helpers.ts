@@ -121,3 +121,6 @@ export async function seedReseller(ctx: DomainContext, partnerGuid: string, emai
     substitute: (text) => text.replaceAll('460182', c17.accountNumber).replaceAll('460181', c39.accountNumber).replaceAll('460183', c50.accountNumber),
   };
 }
+
+/** Rate limits off: a suite's requests must reach their routes (throttling has tests of its own). */
+export const UNTHROTTLED = { rackspaceReadsPerMinute: 0, rackspaceWritesPerMinute: 0 } as const;

@@ -1,0 +1,87 @@
+/** `npm run bench -- [flags]`: the flags, their defaults, and what `--quick` changes. */
+import { parseArgs } from 'node:util';
+
+export const SUITES = ['throughput', 'startup', 'store', 'inject'] as const;
+export type Suite = (typeof SUITES)[number];
+export const TARGETS = ['sqlite', 'postgres', 'peers'] as const;
+export type TargetGroup = (typeof TARGETS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  startupRuns: number;
+  suites: Suite[];
+  targets: TargetGroup[];
+  out: string | null;
+  build: boolean;
+  profile: boolean;
+  pgUrl: string;
+  help: boolean;
+}
+
+export const USAGE = `npm run bench -- [flags]
+  --quick               smoke run of about a minute: 0.5 s warm-up, 1 s per measurement, 1 start-up each
+  --duration S          seconds per measurement (default 10)
+  --warmup S            warm-up seconds before each measurement (default 3)
+  --connections N       concurrent connections (default 100)
+  --startup-runs N      start-ups per server (default 5)
+  --suite LIST          ${SUITES.join(',')} (default throughput,startup)
+  --only LIST           ${TARGETS.join(',')} (default all)
+  --out FILE            markdown report (default .tmp/bench/report-<time>.md)
+  --no-build            use dist/ as it is (default: npm run build when src/ is newer)
+  --profile             run each partnerhub row in its own child under node --cpu-prof and report
+                        where its CPU went (slower: profiling costs throughput; figures are marked)
+  PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)`;
+
+function list<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T[], flag: string): T[] {
+  if (value === undefined) return fallback;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = items.filter((s) => !allowed.includes(s as T));
+  if (bad.length || !items.length) throw new Error(`${flag} takes a comma-separated list of ${allowed.join(', ')}; got "${value}"`);
+  return items as T[];
+}
+
+function positive(value: string | undefined, fallback: number, flag: string, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`${flag} must be a positive ${integer ? 'whole ' : ''}number; got "${value}"`);
+  return n;
+}
+
+export function parseOptions(argv: string[], env: Record<string, string | undefined> = {}): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'startup-runs': { type: 'string' },
+      suite: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  const quick = values.quick ?? false;
+  const warmup = values.warmup === '0' ? 0 : positive(values.warmup, quick ? 0.5 : 3, '--warmup');
+  return {
+    quick,
+    connections: positive(values.connections, 100, '--connections', true),
+    warmupSeconds: warmup,
+    seconds: positive(values.duration, quick ? 1 : 10, '--duration'),
+    startupRuns: positive(values['startup-runs'], quick ? 1 : 5, '--startup-runs', true),
+    suites: list(values.suite, SUITES, ['throughput', 'startup'], '--suite'),
+    targets: list(values.only, TARGETS, [...TARGETS], '--only'),
+    out: values.out ?? null,
+    build: !values['no-build'],
+    profile: values.profile ?? false,
+    pgUrl: env.PARTNERHUB_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    help: values.help ?? false,
+  };
+}

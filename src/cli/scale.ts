@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { baseUrl } from '../config.js';
+import { writeDemoCredentials } from '../server.js';
+import { seedDemo } from '../demo/seed.js';
+import { scaleDemo, NoDemoTreeError } from '../demo/scale.js';
+import * as accountsRepo from '../store/repositories/accounts.js';
+import { CliError, out, withDomain, type StoreFlags } from './context.js';
+
+export interface ScaleFlags extends StoreFlags {
+  out?: string;
+  scale: string;
+  batch?: string;
+}
+
+function count(value: string, flag: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1 || n > 100_000_000) throw new CliError(`${flag} takes a whole number from 1 to 100000000, got "${value}"`);
+  return n;
+}
+
+/**
+ * `demo --scale N`: seeds the demo on an empty store, then fills its resellers up to N customers, with a
+ * progress bar on stderr (shown only on a terminal) and the rate at the end.
+ */
+export async function demoScale(flags: ScaleFlags): Promise<void> {
+  const customers = count(flags.scale, '--scale');
+  const batchSize = flags.batch === undefined ? undefined : count(flags.batch, '--batch');
+  await withDomain(flags, async (ctx, config) => {
+    if ((await accountsRepo.countAll(ctx.db)) === 0) {
+      writeDemoCredentials(config.demoOut, await seedDemo(ctx, baseUrl(config)));
+      process.stderr.write(`Seeded the demo; credentials in ${resolve(config.demoOut)}\n`);
+    }
+    const bar = new cliProgress.SingleBar(
+      { format: 'customers [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 20 },
+      cliProgress.Presets.shades_classic,
+    );
+    const started = performance.now();
+    let shown = false;
+    try {
+      const result = await scaleDemo(ctx, {
+        customers,
+        batchSize,
+        onProgress(added, toAdd) {
+          const rate = Math.round(added / Math.max(0.001, (performance.now() - started) / 1000));
+          if (!shown && toAdd > 0) bar.start(toAdd, added, { rate });
+          else if (shown) bar.update(added, { rate });
+          shown ||= toAdd > 0;
+        },
+      });
+      if (shown) bar.stop();
+      out(flags, result, () =>
+        result.added
+          ? `Added ${result.added} customers (${result.before} → ${result.customers}) with ${result.statusChanges} status changes and ${result.contacts} contacts ` +
+            `in ${result.seconds.toFixed(1)} s: ${Math.round(result.rate)} customers/s`
+          : `The demo resellers already hold ${result.before} customers; nothing to add`,
+      );
+    } catch (e) {
+      if (shown) bar.stop();
+      if (e instanceof NoDemoTreeError) throw new CliError(e.message);
+      throw e;
+    }
+  });
+}
