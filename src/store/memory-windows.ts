@@ -22,6 +22,7 @@ export class MemoryWindows {
   readonly #entries = new Map<string, Entry>();
   #nextSweep = 0;
 
+  /** The returned `times` is the entry's own array, valid until the key's next hit: read it, do not keep it. */
   hit(h: WindowHit): RateWindow {
     this.#sweep(h.now);
     const entry = this.#entries.get(h.key);
@@ -29,18 +30,19 @@ export class MemoryWindows {
       this.#entries.set(h.key, { times: [h.now], allowed: true, lastAt: h.now, until: h.now + h.windowMs, dirty: true });
       return { times: [h.now], allowed: true };
     }
-    const inWindow = entry.times.filter((t) => t > h.now - h.windowMs);
-    const allowed = inWindow.length < h.limit;
+    // `times` is kept in ascending order, so the hits still in the window are a suffix of it.
+    const first = firstAfter(entry.times, h.now - h.windowMs);
+    const allowed = entry.times.length - first < h.limit;
     if (allowed || h.countRefused) {
-      inWindow.push(h.now);
-      inWindow.sort((a, b) => a - b);
-      entry.times = inWindow.slice(-h.limit);
+      entry.times.splice(0, first);
+      insertInOrder(entry.times, h.now);
+      if (entry.times.length > h.limit) entry.times.splice(0, entry.times.length - h.limit);
     }
     entry.allowed = allowed;
     entry.lastAt = h.now;
     entry.until = Math.max(entry.until, h.now + h.windowMs);
     entry.dirty = true;
-    return { times: [...entry.times], allowed };
+    return { times: entry.times, allowed };
   }
 
   peek(key: string): RateWindow | null {
@@ -74,4 +76,23 @@ export class MemoryWindows {
     this.#nextSweep = now + SWEEP_EVERY_MS;
     for (const [key, e] of this.#entries) if (e.until <= now) this.#entries.delete(key);
   }
+}
+
+/** The index of the first value greater than `bound` in an ascending array (its length when there is none). */
+function firstAfter(times: number[], bound: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] > bound) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Inserts keeping ascending order; a hit is nearly always the newest, so this is nearly always a push. */
+function insertInOrder(times: number[], t: number): void {
+  let i = times.length;
+  while (i > 0 && times[i - 1] > t) i--;
+  times.splice(i, 0, t);
 }
