@@ -28,8 +28,8 @@ export async function authenticate(request: FastifyRequest): Promise<Actor> {
 }
 
 /**
- * Per principal (so across all of its keys) and per kind of call, in the store so every process counts
- * together. Calls that fail later and calls refused here are counted too, as Rackspace does.
+ * Per principal (so across all of its keys) and per kind of call, where every server of the store counts
+ * together (see hitRateLimit). Calls that fail later and calls refused here are counted too, as Rackspace does.
  */
 async function throttle(request: FastifyRequest, actor: Actor): Promise<void> {
   const config = request.server.config;
