@@ -105,7 +105,14 @@ export function parseUsageFile(text: string, format: 'csv' | 'json'): UsageRecor
   });
 }
 
+/** CCC's commands: `call ccc`, `accounts set-status` and `usage import` (after `call` and `accounts` exist). */
 export function registerCcc(program: Command): void {
+  registerCccCall(program);
+  registerSetStatusCommand(program);
+  registerUsageCommands(program);
+}
+
+function registerCccCall(program: Command): void {
   const call = program.commands.find((c) => c.name() === 'call');
   if (!call) throw new Error('the call command must be registered first');
   call
@@ -154,7 +161,9 @@ export function registerCcc(program: Command): void {
       process.stdout.write(text + (text.endsWith('\n') ? '' : '\n'));
       if (res.status >= 400) process.exitCode = 1;
     });
+}
 
+function registerSetStatusCommand(program: Command): void {
   const accounts = program.commands.find((c) => c.name() === 'accounts');
   if (!accounts) throw new Error('the accounts command must be registered first');
   withStoreOptions(
@@ -172,7 +181,9 @@ export function registerCcc(program: Command): void {
         out(flags, change, () => `${account.name} (${account.accountNumber}): ${change.oldStatus} -> ${change.newStatus} at ${change.changedAt}`);
       });
     });
+}
 
+function registerUsageCommands(program: Command): void {
   const usage = program.command('usage').description('service usage (what CCC reports per day and month)');
   withStoreOptions(usage.command('import').description('load daily usage per account from a CSV or JSON file; a re-imported day replaces the old one').argument('<file>', 'CSV (header row) or JSON file'))
     .addOption(new Option('--format <format>', 'file format (default from the file extension)').choices(['csv', 'json']))

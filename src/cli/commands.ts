@@ -48,7 +48,24 @@ function accountView(a: Account) {
   };
 }
 
+/** Every `partnerhub` command, in the order `--help` lists them. */
 export function registerCommands(program: Command): void {
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  registerDemoCommand(program);
+  registerAccountCommands(program);
+  registerPrincipalCommands(program);
+  registerCredentialCommands(program);
+  registerCallCommands(program);
+  registerBillingCommands(program);
+  registerMimecastCall(program);
+  registerAuditCommand(program);
+  registerCcc(program);
+  registerSettingsCommand(program);
+  registerPanelCommands(program);
+}
+
+function registerServeCommand(program: Command): void {
   const serve = program.command('serve').description('start the HTTP server (settings without a flag: see `partnerhub settings`)');
   for (const option of settingOptions()) serve.addOption(option);
   serve
@@ -57,7 +74,9 @@ export function registerCommands(program: Command): void {
       const config = loadConfig(flags);
       await startServer(config, { demo: !!flags.demo, handleSignals: true });
     });
+}
 
+function registerMigrateCommand(program: Command): void {
   storeCommand(program, 'migrate', 'apply pending database migrations (safe to run again)').action(async (flags: StoreFlags) => {
     const config = loadConfig(flags);
     const store = await openStore(config.databaseUrl, { migrate: false });
@@ -70,7 +89,9 @@ export function registerCommands(program: Command): void {
       await store.close();
     }
   });
+}
 
+function registerDemoCommand(program: Command): void {
   storeCommand(program, 'demo', 'seed an empty store with demo data and write the demo credentials as JSON')
     .option('--out <file>', 'credentials file (default <data-dir>/demo-credentials.json)')
     .option('--scale <n>', 'then fill the demo resellers up to N customers, each with products, a contact and ten status changes')
@@ -83,7 +104,9 @@ export function registerCommands(program: Command): void {
         out(flags, { file: resolve(config.demoOut), ...creds }, () => describeDemo(creds, config.demoOut) + `\nWrote ${resolve(config.demoOut)}`);
       });
     });
+}
 
+function registerAccountCommands(program: Command): void {
   const accounts = program.command('accounts').description('create, list and show accounts');
   storeCommand(accounts, 'create', 'create an account (a partner needs no --parent)')
     .requiredOption('--name <name>', 'display name (100 characters or fewer)')
@@ -153,7 +176,9 @@ export function registerCommands(program: Command): void {
         );
       });
     });
+}
 
+function registerPrincipalCommands(program: Command): void {
   const principals = program.command('principals').description('admin users who act through the APIs');
   storeCommand(principals, 'create', 'create an admin user on an account')
     .requiredOption('--account <id>', 'account: GUID, account number or account code')
@@ -181,7 +206,9 @@ export function registerCommands(program: Command): void {
         out(flags, list, () => list.map((p) => `${p.guid} ${p.email.padEnd(36)} ${p.roles.join(',')}`).join('\n') || 'no principals');
       });
     });
+}
 
+function registerCredentialCommands(program: Command): void {
   const credentials = program.command('credentials').description('API credentials of a principal');
   storeCommand(credentials, 'create', 'issue a credential; its secrets are printed once and never again')
     .requiredOption('--principal <id>', 'principal GUID or e-mail')
@@ -231,14 +258,15 @@ export function registerCommands(program: Command): void {
         out(flags, list, () => list.map((c) => `${c.guid} ${c.kind.padEnd(9)} ${c.revokedAt ? 'revoked' : 'active '} ${c.publicId ?? ''}`).join('\n') || 'no credentials');
       });
     });
+}
 
-  // `partnerhub call <face> …` signs and sends one request with stored or given credentials; each face adds its subcommand.
+/** `partnerhub call <face> …` signs and sends one request with stored or given credentials; each face adds its subcommand. */
+function registerCallCommands(program: Command): void {
   program.command('call').description('sign and send one API request to a running server and print the response');
   registerRackspaceCall(program);
+}
 
-  registerBillingCommands(program);
-  registerMimecastCall(program);
-
+function registerAuditCommand(program: Command): void {
   storeCommand(program, 'audit', 'show the audit log of mutations, oldest first')
     .option('--account <id>', 'only this account')
     .option('--since <time>', 'only entries at or after this ISO 8601 time')
@@ -258,9 +286,6 @@ export function registerCommands(program: Command): void {
         );
       });
     });
-  registerCcc(program);
-  registerSettingsCommand(program);
-  registerPanelCommands(program);
 }
 
 async function resolvePrincipal(ctx: Parameters<typeof getPrincipal>[0], id: string) {

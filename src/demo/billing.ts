@@ -2,7 +2,7 @@ import type { DomainContext } from '../domain/context.js';
 import { inTransaction } from '../domain/context.js';
 import { DAY, HOUR, type ManualClock } from '../domain/clock.js';
 import type { Account } from '../domain/account.js';
-import { systemActor } from '../domain/principal.js';
+import { systemActor, type Actor } from '../domain/principal.js';
 import { addContact } from '../domain/contact.js';
 import { changeUserCount } from '../domain/usage.js';
 import { listInvoices, markInvoicePaid, runBilling } from '../domain/billing.js';
@@ -22,6 +22,15 @@ export async function seedDemoBilling(demo: DomainContext, clock: ManualClock, c
   const rnd = seededRandom(20171207);
   const system = systemActor('demo');
 
+  await addDemoContacts(demo, system, customers);
+  await growUserCounts(demo, clock, system, customers, rnd, end);
+  const last = await billLastYear(demo, clock, system, end);
+  await payAllButLatest(demo, clock, system, last.name, end);
+  clock.set(end);
+}
+
+/** A billing-and-primary contact on every customer, and an after-hours one on every third. */
+async function addDemoContacts(demo: DomainContext, system: Actor, customers: Account[]): Promise<void> {
   for (const [i, c] of customers.entries()) {
     const first = FIRST_NAMES[i % FIRST_NAMES.length];
     await addContact(
@@ -59,7 +68,10 @@ export async function seedDemoBilling(demo: DomainContext, clock: ManualClock, c
       );
     }
   }
+}
 
+/** User-count changes at random times after each customer settled in, applied in time order. */
+async function growUserCounts(demo: DomainContext, clock: ManualClock, system: Actor, customers: Account[], rnd: () => number, end: number): Promise<void> {
   // Growth: some customers add users a few times after settling in; a few shrink once.
   const changes: { at: number; guid: string; delta: number }[] = [];
   for (const c of customers) {
@@ -80,7 +92,10 @@ export async function seedDemoBilling(demo: DomainContext, clock: ManualClock, c
       await changeUserCount(trx, demo, system, account, Math.max(1, account.userCount + ch.delta));
     });
   }
+}
 
+/** Bills the twelve months before `end`; returns the latest period. */
+async function billLastYear(demo: DomainContext, clock: ManualClock, system: Actor, end: number): Promise<ReturnType<typeof previousPeriod>> {
   // A year of invoices, each issued just after its month closed.
   const last = previousPeriod(new Date(end));
   const periods: string[] = [];
@@ -94,15 +109,18 @@ export async function seedDemoBilling(demo: DomainContext, clock: ManualClock, c
     clock.set(Math.min(p.end + 2 * HOUR, end));
     await runBilling(demo, system, name);
   }
+  return last;
+}
+
+async function payAllButLatest(demo: DomainContext, clock: ManualClock, system: Actor, latestPeriod: string, end: number): Promise<void> {
   // Everything but the latest month has been paid, about three weeks after it was issued.
   const billingAccounts = await accountsRepo.search(demo.db, { kind: 'reseller', limit: 100, offset: 0 }, '/');
   for (const account of billingAccounts.items) {
     const page = await listInvoices(demo, system, { guid: account.guid }, { size: 1000 });
     for (const inv of page.items) {
-      if (inv.period === last.name) continue;
+      if (inv.period === latestPeriod) continue;
       clock.set(Math.min(Date.parse(inv.invoiceDate) + 20 * DAY, end));
       await markInvoicePaid(demo, system, inv.id);
     }
   }
-  clock.set(end);
 }

@@ -2,7 +2,7 @@ import type { DomainContext } from '../domain/context.js';
 import { DAY, HOUR, ManualClock } from '../domain/clock.js';
 import { createAccount, createPartner, type Account } from '../domain/account.js';
 import { changeStatus, type ServiceStatus } from '../domain/status.js';
-import { createPrincipal, systemActor, type Role } from '../domain/principal.js';
+import { createPrincipal, systemActor, type Actor, type Role } from '../domain/principal.js';
 import { issueCredential, type IssuedSecrets } from '../domain/credential.js';
 import { upsertProduct, type Product } from '../domain/product.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
@@ -59,7 +59,28 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
 
   for (const p of DEMO_PRODUCTS) await upsertProduct(demo, system, p);
 
-  const partner = await createPartner(demo, system, {
+  const partner = await createDemoPartner(demo, system, end);
+  const resellers = await createDemoResellers(demo, system, partner);
+  const plans = planDemoCustomers(demo, system, rnd, resellers, clock.now().getTime(), end);
+  const customers = await replayCustomerTimeline(demo, clock, system, plans, end);
+  clock.set(end);
+  await seedDemoBilling(demo, clock, customers);
+  await seedDemoUsage(demo, customers);
+
+  const principals = await createDemoPrincipals(demo, system, partner, resellers, customers);
+  return {
+    version: 1,
+    generatedAt: new Date(end).toISOString(),
+    baseUrl,
+    partner: accountSummary(partner),
+    resellers: resellers.map(accountSummary),
+    customerCount: customers.length,
+    principals,
+  };
+}
+
+function createDemoPartner(demo: DomainContext, system: Actor, end: number): Promise<Account> {
+  return createPartner(demo, system, {
     name: 'Northwind Partners',
     status: 'CertifiedSecure',
     addressLine1: '100 Congress Ave',
@@ -81,6 +102,9 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
     productIds: DEMO_PRODUCTS.map((p) => p.id),
     userCount: 0,
   });
+}
+
+async function createDemoResellers(demo: DomainContext, system: Actor, partner: Account): Promise<Account[]> {
   const resellerNames = ['Contoso Reseller', 'Fabrikam IT Services'];
   const resellers: Account[] = [];
   for (const [i, name] of resellerNames.entries()) {
@@ -101,12 +125,21 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
       }),
     );
   }
+  return resellers;
+}
 
+/** A customer to be created at `at`, and the status changes it will live through. */
+interface CustomerPlan {
+  at: number;
+  account: () => Promise<Account>;
+  events: { at: number; to: ServiceStatus }[];
+}
+
+/** Plans 56 customers joining over the first year from `start`; draws from `rnd` in a fixed order, creates nothing yet. */
+function planDemoCustomers(demo: DomainContext, system: Actor, rnd: () => number, resellers: Account[], start: number, end: number): CustomerPlan[] {
   // Customers join over the first year; each then lives through the status life cycle.
-  const plans: { at: number; account: () => Promise<Account>; events: { at: number; to: ServiceStatus }[] }[] = [];
-  const customers: Account[] = [];
+  const plans: CustomerPlan[] = [];
   const total = 56;
-  const start = clock.now().getTime();
   for (let i = 0; i < total; i++) {
     const reseller = resellers[i % 2];
     const word = COMPANY_WORDS[i % COMPANY_WORDS.length];
@@ -164,6 +197,12 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
         }),
     });
   }
+  return plans;
+}
+
+/** Creates the planned customers and replays their status changes in time order; returns the customers in plan order. */
+async function replayCustomerTimeline(demo: DomainContext, clock: ManualClock, system: Actor, plans: CustomerPlan[], end: number): Promise<Account[]> {
+  const customers: Account[] = [];
   // Replay creations and status changes in time order, so history rows interleave like real ones.
   type Step = { at: number; run: () => Promise<void> };
   const steps: Step[] = [];
@@ -194,10 +233,11 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
     clock.set(Math.max(step.at, clock.now().getTime()));
     await step.run();
   }
-  clock.set(end);
-  await seedDemoBilling(demo, clock, customers);
-  await seedDemoUsage(demo, customers);
+  return customers;
+}
 
+/** One principal per role, each with credentials for every face. */
+async function createDemoPrincipals(demo: DomainContext, system: Actor, partner: Account, resellers: Account[], customers: Account[]): Promise<Record<Role, DemoPrincipal>> {
   const firstCustomer = customers.find((c) => c.parentGuid === resellers[0].guid)!;
   const people: { role: Role; account: Account; email: string; name: string }[] = [
     { role: 'partner_provisioning', account: partner, email: 'provisioning@northwind.example', name: 'Pat Provisioner' },
@@ -226,13 +266,5 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
       ccc: { apiKey: c.apiKey },
     };
   }
-  return {
-    version: 1,
-    generatedAt: new Date(end).toISOString(),
-    baseUrl,
-    partner: accountSummary(partner),
-    resellers: resellers.map(accountSummary),
-    customerCount: customers.length,
-    principals,
-  };
+  return principals;
 }
