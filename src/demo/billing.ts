@@ -114,7 +114,7 @@ async function billLastYear(demo: DomainContext, clock: ManualClock, system: Act
 
 async function payAllButLatest(demo: DomainContext, clock: ManualClock, system: Actor, latestPeriod: string, end: number): Promise<void> {
   // Everything but the latest month has been paid, about three weeks after it was issued.
-  const billingAccounts = await accountsRepo.search(demo.db, { kind: 'reseller', limit: 100, offset: 0 }, '/');
+  const billingAccounts = await accountsRepo.search(demo.db, demo.dialect, { kind: 'reseller', limit: 100, offset: 0 }, '/');
   for (const account of billingAccounts.items) {
     const page = await listInvoices(demo, system, { guid: account.guid }, { size: 1000 });
     for (const inv of page.items) {

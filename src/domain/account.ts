@@ -302,7 +302,7 @@ export async function listAccounts(ctx: DomainContext, actor: Actor, search: Acc
   } else if (!actor.system) {
     throw new DomainError(ErrorCode.Forbidden, 'An account list needs a scope');
   }
-  return accountsRepo.search(ctx.db, { ...search, descendantsPath }, actor.system ? '/' : actor.accountPath);
+  return accountsRepo.search(ctx.db, ctx.dialect, { ...search, descendantsPath }, actor.system ? '/' : actor.accountPath);
 }
 
 export async function accountProducts(ctx: DomainContext, guid: string) {

@@ -40,7 +40,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('gives every customer a billing and primary contact', async () => {
-      const customers = await accountsRepo.search(env.ctx.db, { kind: 'customer', limit: 1000, offset: 0 }, '/');
+      const customers = await accountsRepo.search(env.ctx.db, env.ctx.dialect, { kind: 'customer', limit: 1000, offset: 0 }, '/');
       assert.equal(customers.total, creds.customerCount);
       for (const c of customers.items) {
         const contacts = (await listContacts(env.ctx, system, { guid: c.guid })).items;

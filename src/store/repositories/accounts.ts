@@ -177,7 +177,12 @@ export async function hasLiveChildren(db: Kysely<DB>, guid: string): Promise<boo
   return !!row;
 }
 
-export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPath?: string }, visiblePath: string): Promise<Page<Account>> {
+export async function search(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  s: AccountSearch & { descendantsPath?: string },
+  visiblePath: string,
+): Promise<Page<Account>> {
   // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
   const scoped = () => {
     let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
@@ -198,7 +203,11 @@ export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPat
     q = db.selectFrom('accounts').where('guid', 'in', branch('name_lower').union(branch('account_number')).union(branch('reference_lower')));
   }
   if (s.contains !== undefined) {
-    const p = '%' + escapeLike(s.contains.toLowerCase()) + '%';
+    const needle = s.contains.toLowerCase();
+    const p = '%' + escapeLike(needle) + '%';
+    // The LIKE decides; on SQLite the trigram index first narrows the rows it must look at (migration 0014).
+    // PostgreSQL's trigram indexes serve the LIKE itself.
+    if (dialect === 'sqlite' && [...needle].length >= 3) q = q.where('guid', 'in', trigramMatches(needle));
     q = q.where(
       sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or reference_lower like ${p} escape '\\')`,
     );
@@ -212,6 +221,15 @@ export async function search(db: Kysely<DB>, s: AccountSearch & { descendantsPat
     .offset(s.offset)
     .execute();
   return { total: Number(countRow.n), items: rows.map(toAccount) };
+}
+
+/**
+ * GUIDs of accounts whose name, account number or reference holds `needle` (three characters or more), from
+ * the SQLite trigram index: one phrase query, so the trigrams must be adjacent and in order.
+ */
+function trigramMatches(needle: string) {
+  const phrase = '"' + needle.replace(/"/g, '""') + '"';
+  return sql<string>`(select k.guid from account_search s join account_search_keys k on k.id = s.rowid where account_search match ${phrase})`;
 }
 
 /** Every live account in a subtree, for schedulers and reports that walk it in pages. */
