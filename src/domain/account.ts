@@ -302,7 +302,9 @@ export async function listAccounts(ctx: DomainContext, actor: Actor, search: Acc
   } else if (!actor.system) {
     throw new DomainError(ErrorCode.Forbidden, 'An account list needs a scope');
   }
-  return accountsRepo.search(ctx.db, ctx.dialect, { ...search, descendantsPath }, actor.system ? '/' : actor.accountPath);
+  // The children of a visible account are visible: their list needs no further scoping.
+  const visiblePath = actor.system || search.childrenOf ? '/' : actor.accountPath;
+  return accountsRepo.search(ctx.db, ctx.dialect, { ...search, descendantsPath }, visiblePath);
 }
 
 export async function accountProducts(ctx: DomainContext, guid: string) {

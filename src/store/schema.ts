@@ -263,8 +263,16 @@ export interface ServiceUsageDailyTable {
   imported_at: string;
 }
 
+/** Live children per parent and kind, kept by triggers (migration 0014). */
+export interface AccountChildrenTable {
+  parent_guid: string;
+  kind: 'partner' | 'reseller' | 'customer';
+  live: number;
+}
+
 export interface DB {
   accounts: AccountTable;
+  account_children: AccountChildrenTable;
   products: ProductTable;
   account_products: AccountProductTable;
   principals: PrincipalTable;

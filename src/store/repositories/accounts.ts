@@ -212,7 +212,9 @@ export async function search(
       sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or reference_lower like ${p} escape '\\')`,
     );
   }
-  const countRow = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = plainChildList(s, visiblePath)
+    ? await countChildren(db, s.childrenOf!, s.kind)
+    : Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = await q
     .selectAll()
     .orderBy('name_lower')
@@ -220,7 +222,19 @@ export async function search(
     .limit(s.limit)
     .offset(s.offset)
     .execute();
-  return { total: Number(countRow.n), items: rows.map(toAccount) };
+  return { total, items: rows.map(toAccount) };
+}
+
+/** A page of one account's children with no text filter: its total is the kept count, not a walk. */
+function plainChildList(s: AccountSearch & { descendantsPath?: string }, visiblePath: string): boolean {
+  return !!s.childrenOf && visiblePath === '/' && !s.descendantsPath && s.startsWith === undefined && s.contains === undefined;
+}
+
+/** Live children of an account, of one kind or all, from the counts the store keeps (migration 0014). */
+export async function countChildren(db: Kysely<DB>, parentGuid: string, kind?: Account['kind']): Promise<number> {
+  let q = db.selectFrom('account_children').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('live'), eb.lit(0)).as('n')).where('parent_guid', '=', parentGuid);
+  if (kind) q = q.where('kind', '=', kind);
+  return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
 /**
