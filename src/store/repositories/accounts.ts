@@ -184,10 +184,13 @@ export async function search(
   visiblePath: string,
 ): Promise<Page<Account>> {
   // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
+  const trigram = dialect === 'sqlite' && s.contains !== undefined && [...s.contains.toLowerCase()].length >= 3;
   const scoped = () => {
     let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
     if (visiblePath !== '/') q = q.where('path', '>=', visiblePath).where('path', '<', prefixEnd(visiblePath));
-    if (s.childrenOf) q = q.where('parent_guid', '=', s.childrenOf);
+    // With the trigram index, SQLite (which has no statistics) would still walk every child by the parent
+    // index and test each against the matches; the unary plus leaves the matches to lead.
+    if (s.childrenOf) q = trigram ? q.where(sql`+parent_guid`, '=', s.childrenOf) : q.where('parent_guid', '=', s.childrenOf);
     if (s.descendantsPath) q = q.where('path', '>', s.descendantsPath).where('path', '<', prefixEnd(s.descendantsPath));
     if (s.kind) q = q.where('kind', '=', s.kind);
     return q;
@@ -207,7 +210,7 @@ export async function search(
     const p = '%' + escapeLike(needle) + '%';
     // The LIKE decides; on SQLite the trigram index first narrows the rows it must look at (migration 0014).
     // PostgreSQL's trigram indexes serve the LIKE itself.
-    if (dialect === 'sqlite' && [...needle].length >= 3) q = q.where('guid', 'in', trigramMatches(needle));
+    if (trigram) q = q.where('guid', 'in', trigramMatches(needle));
     q = q.where(
       sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or reference_lower like ${p} escape '\\')`,
     );
