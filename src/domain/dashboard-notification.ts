@@ -98,11 +98,15 @@ export async function listDashboardNotifications(ctx: DomainContext, accountGuid
 }
 
 /**
- * The notifications an account shows now, for a principal who may read the account (its own or one in its
- * subtree; any other account is not found). Notifications whose `visibleFrom` is still ahead are not shown.
+ * The notifications an account shows now, for a principal who may read the account (by account code, its
+ * own or one in its subtree; any other account is not found). Notifications whose `visibleFrom` is still ahead are not shown.
  */
-export async function accountDashboardNotifications(ctx: DomainContext, actor: Actor, accountCode: string): Promise<{ account: Account; notifications: DashboardNotification[] }> {
-  const account = await findAccount(ctx, actor, { accountCode });
+export async function accountDashboardNotifications(
+  ctx: DomainContext,
+  actor: Actor,
+  which: string | { guid: string },
+): Promise<{ account: Account; notifications: DashboardNotification[] }> {
+  const account = await findAccount(ctx, actor, typeof which === 'string' ? { accountCode: which } : which);
   const now = ctx.clock.now().toISOString();
   const notifications = (await notificationsRepo.list(ctx.db, account.guid)).filter((n) => n.visibleFrom <= now);
   return { account, notifications };
