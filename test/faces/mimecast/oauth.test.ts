@@ -204,6 +204,10 @@ for (const kind of STORE_KINDS) {
         const cached = await tallyStatements(() => bearerCall(t.app, token, '/api/account/get-account'));
         assert.equal(cached.result.status, 200);
         assert.ok(!cached.tally.sql.some((s) => /access_tokens/.test(s)), cached.tally.sql.join('\n'));
+        // As docs/hot-path.md says: the route's two reads, and on PostgreSQL the rate window (SQLite's one server keeps it in memory).
+        const support = await tallyStatements(() => bearerCall(t.app, token, '/api/account/get-support-info'));
+        assert.equal(support.result.status, 200);
+        assert.equal(support.tally.statements, kind === 'sqlite' ? 2 : 3, support.tally.sql.join('\n'));
         const guid = (await t.ctx.db.selectFrom('credentials').select('guid').where('public_id', '=', fx.customerAdminA1.mimecast.accessKey).executeTakeFirstOrThrow()).guid;
         await revokeCredential(t.app.domain, system, guid);
         const res = await bearerCall(t.app, token, '/api/account/get-account');
