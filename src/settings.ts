@@ -104,6 +104,13 @@ export const SETTINGS = Type.Object({
   }),
   mimecastRateLimit: integer({ env: 'PARTNERHUB_MIMECAST_RATE_LIMIT', default: 300, minimum: 1, maximum: 1_000_000, description: 'Mimecast: requests per user (all of its keys) per rate window' }),
   mimecastRateWindowMs: integer({ env: 'PARTNERHUB_MIMECAST_RATE_WINDOW_MS', default: 60_000, minimum: 1000, maximum: 86_400_000, description: 'Mimecast: length of the sliding rate-limit window (ms)' }),
+  mimecastTokenLifetimeMinutes: integer({
+    env: 'PARTNERHUB_MIMECAST_TOKEN_LIFETIME_MINUTES',
+    default: 30,
+    minimum: 1,
+    maximum: 1440,
+    description: 'Mimecast API 2.0: minutes a bearer token from `POST /oauth/token` lasts (`expires_in`), on the business clock',
+  }),
   // --- control panel ---
   panelSessionIdleMinutes: integer({ env: 'PARTNERHUB_PANEL_SESSION_IDLE_MINUTES', default: 30, minimum: 1, maximum: 1440, description: 'control panel: minutes a signed-in session may go unused before it ends' }),
   panelSessionLifetimeHours: integer({ env: 'PARTNERHUB_PANEL_SESSION_LIFETIME_HOURS', default: 12, minimum: 1, maximum: 720, description: 'control panel: hours a session lasts after sign-in, however busy' }),

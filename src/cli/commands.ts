@@ -16,6 +16,7 @@ import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './co
 import { registerBillingCommands } from './billing.js';
 import { registerRackspaceCall } from './rackspace.js';
 import { registerMimecastCall } from './mimecast.js';
+import { registerMimecastCommands } from './mimecast-notifications.js';
 import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
 import { demoScale } from './scale.js';
 import { registerPanelCommands } from './panel.js';
@@ -59,6 +60,7 @@ export function registerCommands(program: Command): void {
   registerCallCommands(program);
   registerBillingCommands(program);
   registerMimecastCall(program);
+  registerMimecastCommands(program);
   registerAuditCommand(program);
   registerCcc(program);
   registerSettingsCommand(program);

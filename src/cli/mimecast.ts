@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { MimecastClient, type MimecastCredentials } from '../client/mimecast.js';
+import { MimecastClient, requestMimecastToken, type MimecastClientOptions, type MimecastCredentials } from '../client/mimecast.js';
 import { CliError } from './context.js';
 import { demoPrincipal } from './credentials-file.js';
 
@@ -13,6 +13,7 @@ interface CallFlags {
   role: string;
   data?: string;
   verbose?: boolean;
+  oauth?: boolean;
 }
 
 /** Credentials from flags, then environment, then a demo-credentials.json file (the principal of --role). */
@@ -25,15 +26,26 @@ function resolveCredentials(flags: CallFlags, env: NodeJS.ProcessEnv): { credent
     if (!v) throw new CliError(`missing ${name}: give --${name}, ${envName} or --credentials <file>`);
     return v;
   };
-  return {
-    credentials: {
-      accessKey: pick(flags.accessKey, 'PARTNERHUB_MIMECAST_ACCESS_KEY', () => fromFile()?.accessKey, 'access-key'),
-      secretKey: pick(flags.secretKey, 'PARTNERHUB_MIMECAST_SECRET_KEY', () => fromFile()?.secretKey, 'secret-key'),
-      appId: pick(flags.appId, 'PARTNERHUB_MIMECAST_APP_ID', () => fromFile()?.appId, 'app-id'),
-      appKey: pick(flags.appKey, 'PARTNERHUB_MIMECAST_APP_KEY', () => fromFile()?.appKey, 'app-key'),
-    },
-    baseUrl: file?.baseUrl,
-  };
+  const accessKey = pick(flags.accessKey, 'PARTNERHUB_MIMECAST_ACCESS_KEY', () => fromFile()?.accessKey, 'access-key');
+  const secretKey = pick(flags.secretKey, 'PARTNERHUB_MIMECAST_SECRET_KEY', () => fromFile()?.secretKey, 'secret-key');
+  // API 2.0 needs only the client id and secret (the access key and secret key); signing needs the application too.
+  const appId = flags.oauth ? '' : pick(flags.appId, 'PARTNERHUB_MIMECAST_APP_ID', () => fromFile()?.appId, 'app-id');
+  const appKey = flags.oauth ? '' : pick(flags.appKey, 'PARTNERHUB_MIMECAST_APP_KEY', () => fromFile()?.appKey, 'app-key');
+  return { credentials: { accessKey, secretKey, appId, appKey }, baseUrl: file?.baseUrl };
+}
+
+/** How the client authenticates: signing (API 1.0), or with --oauth a bearer token fetched first (API 2.0). */
+async function authOptions(baseUrl: string, credentials: MimecastCredentials, flags: CallFlags): Promise<Pick<MimecastClientOptions, 'credentials' | 'bearerToken'>> {
+  if (!flags.oauth) return { credentials };
+  let token;
+  try {
+    token = await requestMimecastToken(baseUrl, { clientId: credentials.accessKey, clientSecret: credentials.secretKey });
+  } catch (e) {
+    throw new CliError(`cannot reach ${baseUrl}: ${(e as Error).message}`);
+  }
+  if (!token.ok) throw new CliError(`POST /oauth/token: HTTP ${token.status} ${token.error}: ${token.description}`);
+  if (flags.verbose) process.stderr.write(`bearer token from /oauth/token, expires in ${token.expiresIn} s\n`);
+  return { bearerToken: token.accessToken };
 }
 
 /** `partnerhub call mimecast <path>`: signs one request as Mimecast's clients do and prints the envelope. */
@@ -42,7 +54,7 @@ export function registerMimecastCall(program: Command): void {
   if (!call) throw new Error('the call command must be registered first');
   call
     .command('mimecast')
-    .description('sign and send one Mimecast API 1.0 request (e.g. /api/account/get-account)')
+    .description('sign and send one Mimecast API 1.0 request, or with --oauth an API 2.0 one (e.g. /api/account/get-account)')
     .argument('<path>', 'endpoint path, e.g. /api/account/get-support-info')
     .option('--url <url>', 'server base URL (env PARTNERHUB_URL; default the credentials file baseUrl or http://127.0.0.1:8080)')
     .option('--access-key <key>', 'access key (env PARTNERHUB_MIMECAST_ACCESS_KEY)')
@@ -52,6 +64,7 @@ export function registerMimecastCall(program: Command): void {
     .option('--credentials <file>', 'demo-credentials.json written by `partnerhub demo` or `serve --demo`')
     .option('--role <role>', 'whose credentials to use from --credentials', 'partner_provisioning')
     .option('--data <json>', 'request body, e.g. \'{"data":[{"accountCode":"CUSA35A404","numberOfUsers":5}]}\'', '{"data":[]}')
+    .option('--oauth', 'API 2.0: get a bearer token from /oauth/token with the access key and secret key, and send it instead of signing')
     .option('--verbose', 'print the HTTP status and rate-limit headers to stderr')
     .action(async (path: string, flags: CallFlags) => {
       if (!path.startsWith('/')) throw new CliError(`the path must start with /, got "${path}"`);
@@ -63,7 +76,7 @@ export function registerMimecastCall(program: Command): void {
       } catch (e) {
         throw new CliError(`--data is not JSON: ${(e as Error).message}`);
       }
-      const client = new MimecastClient({ baseUrl, credentials });
+      const client = new MimecastClient({ baseUrl, ...(await authOptions(baseUrl, credentials, flags)) });
       let res;
       try {
         res = await client.call(path, body);

@@ -96,9 +96,42 @@ export function fetchTransport(): MimecastTransport {
   };
 }
 
+/** What `POST /oauth/token` answers: a token, or OAuth's error (RFC 6749 §5.2). */
+export type MimecastTokenResponse =
+  | { ok: true; status: number; accessToken: string; expiresIn: number }
+  | { ok: false; status: number; error: string; description: string };
+
+/**
+ * API 2.0: a bearer token by OAuth 2.0 client credentials. partnerhub's client id is the access key and
+ * its client secret the secret key; both are form-encoded in the body.
+ */
+export async function requestMimecastToken(
+  baseUrl: string,
+  client: { clientId: string; clientSecret: string },
+  transport: MimecastTransport = fetchTransport(),
+): Promise<MimecastTokenResponse> {
+  const res = await transport({
+    method: 'POST',
+    url: baseUrl.replace(/\/$/, '') + '/oauth/token',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret }).toString(),
+  });
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(res.text);
+  } catch {
+    // Not OAuth's JSON: reported below with the status.
+  }
+  if (res.status === 200 && typeof json.access_token === 'string') return { ok: true, status: res.status, accessToken: json.access_token, expiresIn: Number(json.expires_in) };
+  return { ok: false, status: res.status, error: String(json.error ?? 'unreadable_response'), description: String(json.error_description ?? res.text.slice(0, 200)) };
+}
+
 export interface MimecastClientOptions {
   baseUrl: string;
-  credentials: MimecastCredentials;
+  /** API 1.0: every request is signed with these. */
+  credentials?: MimecastCredentials;
+  /** API 2.0: every request carries `Authorization: Bearer <token>` instead (see requestMimecastToken). */
+  bearerToken?: string;
   transport?: MimecastTransport;
   /** Time source for x-mc-date (tests pass the server's manual clock). */
   now?: () => Date;
@@ -167,10 +200,16 @@ export class MimecastClient {
     this.transport = options.transport ?? fetchTransport();
   }
 
-  /** Signs and posts any body (an object is sent as JSON; a string is sent as given). */
+  private authorization(path: string, sign: Omit<SignOptions, 'now'>): Record<string, string> {
+    if (this.options.bearerToken !== undefined) return { Authorization: `Bearer ${this.options.bearerToken}` };
+    if (!this.options.credentials) throw new Error('MimecastClient needs credentials or a bearer token');
+    return mimecastHeaders(this.options.credentials, path, { ...sign, now: this.options.now });
+  }
+
+  /** Signs (or sends the bearer token with) and posts any body (an object is sent as JSON; a string is sent as given). */
   async call<T = Record<string, unknown>, K = unknown>(path: string, body: unknown = { data: [] }, sign: Omit<SignOptions, 'now'> = {}): Promise<MimecastResponse<T, K>> {
     const headers = {
-      ...mimecastHeaders(this.options.credentials, path, { ...sign, now: this.options.now }),
+      ...this.authorization(path, sign),
       'Content-Type': 'application/json',
       Accept: 'application/json',
     };

@@ -9,6 +9,7 @@ import { recordAudit } from './audit.js';
 import * as credentialsRepo from '../store/repositories/credentials.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import * as principalsRepo from '../store/repositories/principals.js';
+import * as accessTokensRepo from '../store/repositories/access-tokens.js';
 
 export const CREDENTIAL_KINDS = ['mimecast', 'rackspace', 'ccc'] as const satisfies readonly CredentialKind[];
 export type CredentialKind = import('../store/records.js').CredentialKind;
@@ -98,6 +99,8 @@ export async function revokeCredential(ctx: DomainContext, actor: Actor, credent
     if (credential.revokedAt) return;
     const at = ctx.clock.now().toISOString();
     await credentialsRepo.revoke(trx, credentialGuid, at);
+    // Its bearer tokens go with it (each use reads the credential's state too, so none outlives it).
+    await accessTokensRepo.deleteForCredential(trx, credentialGuid);
     await recordAudit(trx, ctx, actor, {
       action: 'credential.revoke',
       entityType: 'credential',
@@ -123,7 +126,7 @@ export type CredentialLookup =
  * Judges a credential read with its principal and account in one statement. Authentication only reads:
  * nothing (no last-used time) is written on the request path, so a signed read takes no write transaction.
  */
-function resolve(ctx: DomainContext, found: credentialsRepo.CredentialHolder | null): CredentialLookup {
+export function resolve(ctx: DomainContext, found: credentialsRepo.CredentialHolder | null): CredentialLookup {
   if (!found) return { status: 'unknown' };
   const { credential } = found;
   const now = ctx.clock.now().toISOString();
@@ -137,7 +140,7 @@ function resolve(ctx: DomainContext, found: credentialsRepo.CredentialHolder | n
  * Reads a presented credential's holder through this process's cache when it has one. Inside a
  * transaction the store is read directly: what a transaction sees is not yet everyone's.
  */
-async function holderOf(
+export async function holderOf(
   ctx: DomainContext,
   key: string,
   read: (db: DomainContext['db']) => Promise<credentialsRepo.CredentialHolder | null>,

@@ -4,6 +4,7 @@ import * as jobsRepo from '../store/repositories/jobs.js';
 import { billingJob } from './billing.js';
 import { forgetOldRequestIdsJob } from './request-ids.js';
 import { serviceLifecycleJob } from './lifecycle.js';
+import { forgetExpiredAccessTokensJob } from './access-token.js';
 
 /** A unit of scheduled work (trial expiry, billing run …). `run` gets the domain context, whose clock says what "now" is. */
 export interface Job {
@@ -30,4 +31,4 @@ export async function runExclusive(ctx: DomainContext, job: Job, holder = newGui
 }
 
 /** The jobs the server runs on a timer. Features add theirs here; the domain decides what each does. */
-export const scheduledJobs: Job[] = [serviceLifecycleJob, billingJob, forgetOldRequestIdsJob];
+export const scheduledJobs: Job[] = [serviceLifecycleJob, billingJob, forgetOldRequestIdsJob, forgetExpiredAccessTokensJob];

@@ -243,6 +243,27 @@ export interface PanelSessionTable {
   last_seen_at: string;
 }
 
+/** Bearer tokens of Mimecast API 2.0: only the SHA-256 of the token is stored. */
+export interface AccessTokenTable {
+  token_hash: string;
+  credential_guid: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Notices an operator shows on an account's dashboard (Mimecast get-dashboard-notifications). */
+export interface DashboardNotificationTable {
+  guid: string;
+  account_guid: string;
+  title: string;
+  message: string;
+  notice_type: string;
+  warning_level: string;
+  visible_from: string;
+  enabled: number;
+  created_at: string;
+}
+
 /** One account's service usage on one UTC day (CCC ServiceUsage counters). */
 export interface ServiceUsageDailyTable {
   account_guid: string;
@@ -290,4 +311,6 @@ export interface DB {
   login_tokens: LoginTokenTable;
   service_usage_daily: ServiceUsageDailyTable;
   panel_sessions: PanelSessionTable;
+  access_tokens: AccessTokenTable;
+  dashboard_notifications: DashboardNotificationTable;
 }

@@ -13,8 +13,18 @@ import {
 } from '../../domain/provisioning.js';
 import { route } from '../../http/route.js';
 import { envelope, RequestBody, responses, type McEnvelope, type McRouteSchema } from './envelope.js';
-import { eachItem, readCreate, readUpdate } from './items.js';
-import { AccountView, accountView, ProvisionedAccountView, provisionedAccountView, SupportView, supportView } from './views.js';
+import { accountDashboardNotifications } from '../../domain/dashboard-notification.js';
+import { eachItem, readCreate, readNotificationsItem, readUpdate } from './items.js';
+import {
+  AccountView,
+  accountView,
+  NotificationsView,
+  notificationsView,
+  ProvisionedAccountView,
+  provisionedAccountView,
+  SupportView,
+  supportView,
+} from './views.js';
 
 /** The account endpoints of Mimecast API 1.0 under /api/account (seeds 000 and 001). */
 
@@ -56,6 +66,23 @@ export const accountRoutes = [
       const account = await callerAccount(domain, actor);
       const { packages, umbrellas } = await surroundings(domain, account);
       return envelope(200, [accountView(account, packages, umbrellas)]);
+    },
+  }),
+
+  route<Actor, McRouteSchema<typeof NotificationsView>>({
+    method: 'POST',
+    url: '/get-dashboard-notifications',
+    operationId: 'getDashboardNotifications',
+    summary: "The notifications on an account's dashboard: the caller's own, or one per accountCode in its subtree",
+    schema: { body: RequestBody, response: responses(NotificationsView) },
+    handler: async ({ actor, body, domain, reply }) => {
+      // Public scripts post no body at all: the caller's own account.
+      const items = body.data?.length ? body.data : [{}];
+      const result = await eachItem(items, readNotificationsItem, async ({ accountCode }) => {
+        const { account, notifications } = await accountDashboardNotifications(domain, actor, accountCode ?? { guid: actor.accountGuid });
+        return notificationsView(account, notifications);
+      });
+      return answer(reply, result);
     },
   }),
 

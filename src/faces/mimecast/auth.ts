@@ -5,7 +5,8 @@ import type { Config } from '../../config.js';
 import type { Actor } from '../../domain/principal.js';
 import { isRegisteredAppId, lookupByPublicId, openAppKey, openSecret, type Credential } from '../../domain/credential.js';
 import { safeEqual } from '../../domain/secrets.js';
-import { hitRateLimitAndClaim, peekRateLimit, type RateDecision } from '../../domain/limits.js';
+import { hitRateLimit, hitRateLimitAndClaim, peekRateLimit, type RateDecision } from '../../domain/limits.js';
+import { lookupAccessToken } from '../../domain/access-token.js';
 import { FAILURES } from './errors.js';
 import { parseMimecastDate } from './date.js';
 
@@ -13,7 +14,8 @@ import { parseMimecastDate } from './date.js';
  * The face's one authentication hook: Mimecast's HMAC signature, then partnerhub's freshness, rate and
  * replay rules. Order matters: nothing about a key is revealed before its signature is checked, the rate
  * headers are sent only once the signature proves who is asking, and a request id is remembered only once
- * the request is known to be genuine, fresh and within its budget.
+ * the request is known to be genuine, fresh and within its budget. API 2.0's bearer tokens (from
+ * `POST /oauth/token`) are the other way in: one cached lookup, then the same budget.
  */
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -71,14 +73,40 @@ async function verifySignature(ctx: DomainContext, request: FastifyRequest): Pro
   return { date, requestId, credential, actor: lookup.actor };
 }
 
+/** One budget per user, whichever of the user's keys or tokens is used. */
+const rateKeyOf = (actor: Actor) => `mimecast:principal:${actor.guid}`;
+
+/** `Authorization: Bearer <token>`: the token, '' when the scheme comes without one, undefined for any other scheme. */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const m = /^Bearer(?:\s+(\S*))?\s*$/i.exec(header(request, 'authorization') ?? '');
+  return m ? (m[1] ?? '') : undefined;
+}
+
+/**
+ * API 2.0: the token's credential, read with its principal and account in one cached lookup, then the
+ * user's budget. No date, request id or replay rule: a bearer request carries none of them.
+ */
+async function authenticateBearer(request: FastifyRequest, reply: FastifyReply, token: string): Promise<Actor> {
+  const ctx = request.server.domain;
+  const config: Config = request.server.config;
+  const lookup = token === '' ? { status: 'unknown' as const } : await lookupAccessToken(ctx, token);
+  if (lookup.status === 'token_expired') throw FAILURES.expiredToken();
+  if (lookup.status !== 'ok') throw FAILURES.invalidToken();
+  const rate = await hitRateLimit(ctx, rateKeyOf(lookup.actor), config.mimecastRateLimit, config.mimecastRateWindowMs);
+  setRateHeaders(reply, rate);
+  if (!rate.allowed) throw FAILURES.rateLimited(rate.resetMs);
+  return lookup.actor;
+}
+
 /** Authenticates one request (FaceDefinition.authenticate): the actor, with the rate headers set on every answer to a known user. */
 export async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Actor> {
+  const token = bearerToken(request);
+  if (token !== undefined) return authenticateBearer(request, reply, token);
   const ctx = request.server.domain;
   const config: Config = request.server.config;
   const { date, requestId, credential, actor } = await verifySignature(ctx, request);
 
-  // One budget per user, whichever of the user's keys signs.
-  const rateKey = `mimecast:principal:${actor.guid}`;
+  const rateKey = rateKeyOf(actor);
   const sentAt = parseMimecastDate(date);
   if (sentAt === null || Math.abs(ctx.clock.now().getTime() - sentAt) > config.mimecastDateWindowMs) {
     // The user is known, so the answer shows its budget; it does not spend it, or anyone replaying an old

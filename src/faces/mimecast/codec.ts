@@ -79,8 +79,9 @@ export function schemaIssues(check: TypeCheck<TSchema>, value: unknown): SchemaI
  * Mimecast's envelope is checked as sent, so the scope compiles its route schemas with TypeBox's compiler,
  * which neither coerces nor changes the body; responses are still serialized by Fastify from their schemas.
  */
-export function mimecastCodec(scope: FastifyInstance): void {
+export function mimecastCodec(scope: FastifyInstance, scopeConfig: Record<string, unknown> = {}): void {
   scope.removeAllContentTypeParsers();
+  if (scopeConfig.oauth) return oauthCodec(scope);
   scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const value = readBody(String(body));
     if (value instanceof UnreadableBody) done(FAILURES.malformed(value.reason), undefined);
@@ -95,5 +96,31 @@ export function mimecastCodec(scope: FastifyInstance): void {
     // Shaped as Fastify's validation errors (error.validation), so the error map reads them like any schema failure.
     return (data: unknown) =>
       check.Check(data) ? true : { error: schemaIssues(check, data).slice(0, 1).map((i) => ({ ...i, schemaPath: '', params: {} })) };
+  });
+}
+
+/** A token request's parameters, each with every value it was sent with (a repeated one is refused). */
+export type OAuthParams = Record<string, string[]>;
+
+/** application/x-www-form-urlencoded, as RFC 6749 asks; a JSON object is read too, since some clients send one. */
+export function readOAuthParams(text: string, contentType: string | undefined): OAuthParams {
+  const params: OAuthParams = {};
+  if (/json/i.test(contentType ?? '') && text.trim().startsWith('{')) {
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(text) as Record<string, unknown>)) if (typeof v === 'string') params[k] = [v];
+      return params;
+    } catch {
+      // Not JSON after all: read as a form.
+    }
+  }
+  for (const [k, v] of new URLSearchParams(text)) (params[k] ??= []).push(v);
+  return params;
+}
+
+/** The token endpoint's formats: form bodies in (any content type), OAuth's JSON out. */
+function oauthCodec(scope: FastifyInstance): void {
+  scope.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => done(null, readOAuthParams(String(body), request.headers['content-type'])));
+  scope.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {};
   });
 }

@@ -11,17 +11,21 @@ import { requestFailure, type McEnvelope, type McError } from './envelope.js';
 
 const err = (code: string, message: string, retryable = false): McError => ({ code, message, retryable });
 
-/** A refusal of the whole request: its status and its one error. */
+/** A refusal of the whole request: its status, its one error and any headers it must carry. */
 export class McFailure extends Error {
   constructor(
     readonly status: number,
     readonly error: McError,
+    readonly headers: Record<string, string> = {},
   ) {
     super(error.message);
   }
 }
 
 const failure = (status: number, code: string, message: string, retryable = false) => new McFailure(status, err(code, message, retryable));
+
+/** RFC 6750 §3: a refused bearer token names the scheme and why. */
+const bearerChallenge = (description: string) => ({ 'WWW-Authenticate': `Bearer realm="partnerhub", error="invalid_token", error_description="${description}"` });
 
 /** Every request-level refusal this face sends, with its status. */
 export const FAILURES = {
@@ -30,6 +34,9 @@ export const FAILURES = {
   // Mimecast answers an unknown application id with HTTP 200 (WIRE.md).
   unknownApp: (appId: string) => failure(200, 'err_developer_key', `App ID is invalid: ${appId}`),
   bindingExpired: () => failure(418, 'err_xdk_binding_expired', 'Binding Expired'),
+  // API 2.0: a bearer token this server did not issue (or whose credential was revoked), or one past its lifetime.
+  invalidToken: () => new McFailure(401, err('err_xdk_invalid_access_token', 'The access token is invalid'), bearerChallenge('The access token is invalid')),
+  expiredToken: () => new McFailure(401, err('err_xdk_access_token_expired', 'The access token has expired; request a new one from /oauth/token'), bearerChallenge('The access token expired')),
   badDate: () =>
     failure(401, 'err_xdk_invalid_request_date', 'The x-mc-date header is not a date in RFC 1123 form, e.g. "Tue, 24 Nov 2015 12:50:11 UTC"'),
   staleDate: (windowMs: number) =>
@@ -192,9 +199,45 @@ function send(reply: FastifyReply, body: McEnvelope): FastifyReply {
   return reply.code(body.meta.status).type('application/json; charset=utf-8').send(body);
 }
 
+/** An OAuth 2.0 error response (RFC 6749 §5.2), as `POST /oauth/token` answers every refusal. */
+export class OAuthFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'server_error',
+    readonly description: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+}
+
+/** Every refusal of the token endpoint. invalid_client is a 401 that names Basic, the scheme the endpoint takes. */
+export const OAUTH = {
+  invalidRequest: (why: string) => new OAuthFailure(400, 'invalid_request', why),
+  invalidClient: () => new OAuthFailure(401, 'invalid_client', 'Client authentication failed', { 'WWW-Authenticate': 'Basic realm="partnerhub"' }),
+  unsupportedGrant: (grant: string) =>
+    new OAuthFailure(400, 'unsupported_grant_type', `The grant type ${JSON.stringify(grant)} is not supported; use client_credentials`),
+};
+
+/** Any error at the token endpoint in OAuth's shape; the status of a framework error (404, 413) is kept. */
+function asOAuthFailure(error: FastifyError): OAuthFailure {
+  if (error instanceof OAuthFailure) return error;
+  const f = asFailure(error);
+  if (f.status >= 500) return new OAuthFailure(500, 'server_error', 'Internal Server Error');
+  return new OAuthFailure(f.status, 'invalid_request', f.error.message);
+}
+
 /** The face's error handler (FaceDefinition.errors). A 5xx is logged and never shows its cause. */
-export function respond(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function respond(error: FastifyError, request: FastifyRequest, reply: FastifyReply, scope: Record<string, unknown> = {}): FastifyReply {
+  if (scope.oauth) {
+    const o = asOAuthFailure(error);
+    if (o.status >= 500) request.log.error({ err: error }, 'mimecast token request failed');
+    // RFC 6749 §5.1: nothing about credentials is cached.
+    reply.headers({ ...o.headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    return reply.code(o.status).type('application/json; charset=utf-8').send({ error: o.code, error_description: o.description });
+  }
   const f = asFailure(error);
   if (f.status >= 500) request.log.error({ err: error }, 'mimecast request failed');
+  reply.headers(f.headers);
   return send(reply, requestFailure(f.status, f.error));
 }

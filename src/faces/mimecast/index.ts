@@ -5,10 +5,13 @@ import { mimecastCodec } from './codec.js';
 import { respond } from './errors.js';
 import { accountRoutes } from './account-routes.js';
 import { provisioningRoutes } from './provisioning-routes.js';
+import { loginRoutes } from './login-routes.js';
+import { oauthRoutes } from './oauth-routes.js';
 
 /**
- * The Mimecast API 1.0 face: account and provisioning endpoints under /api/account/ and /api/provisioning/.
- * Everything here is wire format; the rules live in the domain.
+ * The Mimecast face: API 1.0's account and provisioning endpoints under /api/account/ and /api/provisioning/,
+ * signed (`Authorization: MC …`) or, as API 2.0 calls them, with a bearer token from /oauth/token;
+ * discover-authentication under /api/login/. Everything here is wire format; the rules live in the domain.
  */
 const face: FaceDefinition<Actor> = {
   name: 'mimecast',
@@ -22,4 +25,7 @@ const face: FaceDefinition<Actor> = {
 export const mimecastFace = mountFace(face, [
   { prefix: '/api/account', routes: accountRoutes },
   { prefix: '/api/provisioning', routes: provisioningRoutes },
+  { prefix: '/api/login', routes: loginRoutes },
+  // OAuth's own formats and error shape (codec.ts, errors.ts read this flag).
+  { prefix: '/oauth', routes: oauthRoutes, config: { oauth: true } },
 ]);

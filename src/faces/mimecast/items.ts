@@ -153,3 +153,24 @@ export async function eachItem<T>(items: unknown[], read: (item: unknown) => Rea
   }
   return envelope(data.length === 0 && refused ? 403 : 200, data, fail);
 }
+
+/** get-dashboard-notifications: the account whose dashboard is read (the caller's own when left out). */
+const notificationsItem = TypeCompiler.Compile(Type.Object({ accountCode: Type.Optional(Text()) }));
+
+export function readNotificationsItem(item: unknown): Read<{ accountCode?: string }> {
+  const read = check(notificationsItem, item);
+  if (!read.ok) return read;
+  const code = read.value.accountCode?.trim();
+  return { ok: true, value: { accountCode: code ? code.toUpperCase() : undefined } };
+}
+
+/** discover-authentication: the address whose region the client asks for. */
+const discoverItem = TypeCompiler.Compile(Type.Object({ emailAddress: Type.Optional(Text()) }));
+
+export function readDiscoverItem(item: unknown): Read<{ emailAddress: string }> {
+  const read = check(discoverItem, item);
+  if (!read.ok) return read;
+  const address = read.value.emailAddress;
+  if (address === undefined || address.trim() === '') return { ok: false, errors: [missingField('emailAddress', address !== undefined)] };
+  return { ok: true, value: { emailAddress: address.trim() } };
+}

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Account } from '../../domain/account.js';
 import type { Product } from '../../domain/product.js';
 import type { SupportProfile } from '../../domain/provisioning.js';
+import type { DashboardNotification } from '../../domain/dashboard-notification.js';
 
 /** Mimecast writes packages as "Name [id]". */
 export function packageLabel(p: Product): string {
@@ -123,4 +124,47 @@ export const PackageView = Type.Object({ products: Type.Object({ id: Type.String
 
 export function packageView(p: Product) {
   return { products: { id: String(p.id), name: p.name } };
+}
+
+/** get-dashboard-notifications: one notification as the dashboard shows it. */
+export const NotificationView = Type.Object({
+  id: Type.String(),
+  customerCode: Type.String(),
+  clusterCode: Type.String(),
+  title: Type.String(),
+  displayMessage: Type.String(),
+  noticeType: Type.String(),
+  warningLevel: Type.String(),
+  visibleFrom: Type.String(),
+  enabled: Type.Boolean(),
+});
+
+/** One requested account's notifications. */
+export const NotificationsView = Type.Object({ notifications: Type.Array(NotificationView) });
+
+export function notificationsView(account: Account, notifications: DashboardNotification[]) {
+  return {
+    notifications: notifications.map((n) => ({
+      id: n.guid,
+      customerCode: account.accountCode,
+      clusterCode: str(account.hostingJurisdiction).toLowerCase(),
+      title: n.title,
+      displayMessage: n.message,
+      noticeType: n.noticeType.toUpperCase(),
+      warningLevel: n.warningLevel.toUpperCase(),
+      visibleFrom: n.visibleFrom,
+      enabled: n.enabled,
+    })),
+  };
+}
+
+/** discover-authentication: where the address's account is served (this server) and how to sign in. */
+export const DiscoverView = Type.Object({
+  emailAddress: Type.String(),
+  authenticate: Type.Array(Type.String()),
+  region: Type.Object({ api: Type.String() }),
+});
+
+export function discoverView(emailAddress: string, baseUrl: string) {
+  return { emailAddress, authenticate: ['cloud'], region: { api: baseUrl } };
 }

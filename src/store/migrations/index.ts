@@ -8,6 +8,7 @@ import { rateWindows } from './0007_rate_windows.js';
 import { panelSessions } from './0008_panel_sessions.js';
 import { changeNotices } from './0009_change_notices.js';
 import { accountSearch } from './0014_search.js';
+import { mimecastOauth } from './0011_mimecast_oauth.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -27,6 +28,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0008_panel_sessions': panelSessions,
   '0009_change_notices': changeNotices,
   '0014_search': accountSearch,
+  '0011_mimecast_oauth': mimecastOauth,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

@@ -73,9 +73,11 @@ export interface CredentialHolder {
   credential: Credential;
   /** Null when the principal (or its account) row is gone. */
   holder: PrincipalWithAccount | null;
+  /** When the holder was found through a bearer token: when that token expires. */
+  tokenExpiresAt?: string;
 }
 
-function holderQuery(db: Kysely<DB>) {
+export function holderQuery(db: Kysely<DB>) {
   return db
     .selectFrom('credentials')
     .leftJoin('principals', 'principals.guid', 'credentials.principal_guid')
@@ -95,11 +97,11 @@ function holderQuery(db: Kysely<DB>) {
     ]);
 }
 
-type HolderRow = Selectable<CredentialTable> & {
+export type HolderRow = Selectable<CredentialTable> & {
   [K in keyof Selectable<PrincipalTable> as `p_${K & string}`]: Selectable<PrincipalTable>[K] | null;
 } & { a_guid: string | null; a_path: string | null; a_deleted_at: string | null };
 
-function toHolder(r: HolderRow): CredentialHolder {
+export function toHolder(r: HolderRow): CredentialHolder {
   if (r.p_guid === null) return { credential: toCredential(r), holder: null };
   const principal = toPrincipal({
     guid: r.p_guid,

@@ -13,16 +13,19 @@ for (const kind of STORE_KINDS) {
     let partnerClient: MimecastClient;
     withMimecastApp(kind, {}, (m) => ({ t, fx, partnerClient } = m));
 
-    it('declares each Mimecast endpoint once, as a signed POST', () => {
+    it('declares each Mimecast endpoint once, as a POST: authenticated ones, and the two that come before credentials', () => {
       const mine = t.app.faceRoutes.filter((r) => r.face === 'mimecast');
       assert.deepEqual(
         mine.map((r) => `${r.method} ${r.url} ${r.operationId} ${r.auth}`),
         [
           'POST /api/account/get-support-info getSupportInfo true',
           'POST /api/account/get-account getAccount true',
+          'POST /api/account/get-dashboard-notifications getDashboardNotifications true',
           'POST /api/account/update-account updateAccount true',
           'POST /api/account/create-account createAccount true',
           'POST /api/provisioning/get-packages getPackages true',
+          'POST /api/login/discover-authentication discoverAuthentication false',
+          'POST /oauth/token oauthToken false',
         ],
       );
     });

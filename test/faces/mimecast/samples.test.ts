@@ -71,6 +71,28 @@ for (const kind of STORE_KINDS) {
       expectSupportInfo(stdout);
     });
 
+    it('runs an API 2.0 script: a token from /oauth/token, then get-dashboard-notifications and get-account with it', async () => {
+      const script = join(FIXTURES, 'api2_dashboard_notifications.py');
+      const c = fx.customerAdminA1.mimecast;
+      const notifications = JSON.parse((await run('python3', [script, baseUrl, c.accessKey, c.secretKey, '/api/account/get-dashboard-notifications'], { timeout: 60_000 })).stdout);
+      assert.deepEqual(notifications, { meta: { status: 200 }, data: [{ notifications: [] }], fail: [] });
+      const account = JSON.parse((await run('python3', [script, baseUrl, c.accessKey, c.secretKey, '/api/account/get-account'], { timeout: 60_000 })).stdout);
+      assert.equal(account.data[0].accountCode, fx.a1.accountCode);
+    });
+
+    it('partnerhub call mimecast --oauth fetches a bearer token with the access and secret keys and sends it', async () => {
+      const c = fx.reader.mimecast;
+      const cli = ['--import', 'tsx', 'src/cli/main.ts', 'call', 'mimecast', '--oauth', '--url', baseUrl, '--access-key', c.accessKey, '--secret-key', c.secretKey];
+      const ok = await run(process.execPath, [...cli, '/api/account/get-support-info', '--verbose'], { timeout: 60_000 });
+      assert.equal(JSON.parse(ok.stdout).data[0].partnerName, 'Test Partner');
+      assert.match(ok.stderr, /bearer token from \/oauth\/token, expires in 1800 s/);
+      await assert.rejects(run(process.execPath, [...cli.slice(0, -1), 'AAAA', '/api/account/get-account'], { timeout: 60_000 }), (e: any) => {
+        assert.equal(e.code, 2);
+        assert.match(e.stderr, /HTTP 401 invalid_client/);
+        return true;
+      });
+    });
+
     it('partnerhub call mimecast signs and sends with a credentials file and --role, or with flags', async () => {
       const creds = join(dir, 'demo-credentials.json');
       writeFileSync(

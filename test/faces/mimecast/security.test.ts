@@ -8,6 +8,7 @@ import type { Fixture } from '../../helpers/fixture.js';
 import { mimecastHeaders, type MimecastClient } from '../../../src/client/mimecast.js';
 import { queryAudit } from '../../../src/domain/audit.js';
 import { withMimecastApp, type MimecastApp } from './helpers.js';
+import { tokenFor } from './oauth-helpers.js';
 
 /** Every Mimecast route through the shared security suite. */
 
@@ -58,6 +59,13 @@ const spec: FaceSecuritySpec = {
     { operationId: 'getSupportInfo', method: 'POST', writes: false, request: () => ({ method: 'POST', url: '/api/account/get-support-info' }) },
     { operationId: 'getAccount', method: 'POST', writes: false, request: () => ({ method: 'POST', url: '/api/account/get-account' }) },
     {
+      operationId: 'getDashboardNotifications',
+      method: 'POST',
+      writes: false,
+      request: (fx: Fixture) => ({ method: 'POST', url: '/api/account/get-dashboard-notifications', body: { data: [{ accountCode: fx.a1.accountCode }] } }),
+      foreign: (fx: Fixture) => ({ method: 'POST', url: '/api/account/get-dashboard-notifications', body: { data: [{ accountCode: fx.b1.accountCode }] } }),
+    },
+    {
       operationId: 'updateAccount',
       method: 'POST',
       writes: true,
@@ -84,8 +92,25 @@ const spec: FaceSecuritySpec = {
   ],
 };
 
+/** The same suite with API 2.0 bearer tokens: a token of each principal, a forged token for the wrong secret. */
+const bearerSpec: FaceSecuritySpec = {
+  ...spec,
+  async send(t: TestApp, caller: Caller, req) {
+    const token = caller === 'anonymous' ? undefined : caller === 'wrong-secret' ? 'forged-token' : await tokenFor(t.app, caller.mimecast);
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    return injectRequest(t.app, { method: req.method, url: req.url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(req.body ?? { data: [] }) });
+  },
+  assertUnauthenticated(res, label) {
+    assert.ok(res.status === 400 || res.status === 401, `${label}: HTTP ${res.status} ${res.body}`);
+    const json = envelopeOf(res, label);
+    assert.deepEqual(codesOf(json), [res.status === 400 ? 'err_xdk_missing_credentials' : 'err_xdk_invalid_access_token'], label);
+    assert.equal(res.headers['x-ratelimit-limit'], undefined, `${label}: no budget shown to an unknown caller`);
+  },
+};
+
 for (const kind of STORE_KINDS) {
   securitySuite(kind, spec);
+  securitySuite(kind, bearerSpec);
 
   // The suite's other tenant is reached by principals without the provisioning role; a provisioner scoped to
   // reseller A reaches it only by naming it, and is refused the same way an unknown account is.

@@ -4,6 +4,7 @@ import { STORE_KINDS, storeSuiteOptions, type StoreKind } from '../../helpers/st
 import { tallyStatements, type StatementTally } from '../../../src/store/tally.js';
 import { changeProvisionedAccount } from '../../../src/domain/provisioning.js';
 import { clientFor, withMimecastApp, type MimecastApp } from './helpers.js';
+import { bearerCall, tokenFor } from './oauth-helpers.js';
 
 /**
  * Round trips per request on the hot Mimecast routes, with rate limiting on (the default budget). Counts are
@@ -15,6 +16,9 @@ const AUTH: Record<StoreKind, { statements: number; transactions: number }> = {
   sqlite: { statements: 4, transactions: 0 },
   postgres: { statements: 3, transactions: 0 },
 };
+
+/** A bearer token instead: the token with its credential, principal and account in one read, and the rate window. */
+const BEARER_AUTH = { statements: 2, transactions: 0 };
 
 /** The issue's target for update-account with one item, on SQLite with rate limiting on. */
 const UPDATE_TARGET = 14;
@@ -63,6 +67,24 @@ for (const kind of STORE_KINDS) {
       assert.equal(result.status, 200);
       assert.equal(tally.statements, AUTH[kind].statements + 3, show(tally));
       assert.equal(tally.transactions, AUTH[kind].transactions, show(tally));
+    });
+
+    it('a bearer token: one read for who is asking and one for the budget, then the route as signed', async () => {
+      const token = await tokenFor(m.t.app, m.fx.customerAdminA1.mimecast);
+      const account = await tallyStatements(() => bearerCall(m.t.app, token, '/api/account/get-account'));
+      assert.equal(account.result.status, 200);
+      assert.equal(account.tally.statements, BEARER_AUTH.statements + 3, show(account.tally));
+      assert.equal(account.tally.transactions, BEARER_AUTH.transactions, show(account.tally));
+      const support = await tallyStatements(() => bearerCall(m.t.app, token, '/api/account/get-support-info'));
+      assert.equal(support.tally.statements, BEARER_AUTH.statements + 2, show(support.tally));
+    });
+
+    it("get-dashboard-notifications of the caller's own account: its account, then its notifications", async () => {
+      const customer = clientFor(m.t.app, m.t.clock, m.fx.customerAdminA1.mimecast);
+      const { result, tally } = await tallyStatements(() => customer.call('/api/account/get-dashboard-notifications', { data: [] }));
+      assert.equal(result.status, 200);
+      assert.equal(tally.statements, AUTH[kind].statements + 2, show(tally));
+      assert.equal(tally.transactions, 0, show(tally));
     });
 
     it("get-support-info: the caller's account and its partner, one read each", async () => {
