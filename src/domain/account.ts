@@ -12,6 +12,7 @@ import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
 import { transaction } from './transaction.js';
 import { cleanFields, EDITABLE_FIELDS, validateAccountFields } from './account-fields.js';
+import { claimPrimaryDomain, domainSpelling, releaseDomains } from './email-domain.js';
 
 export { EDITABLE_FIELDS, isEmail, NAME_MAX, REFERENCE_MAX, validateAccountFields } from './account-fields.js';
 
@@ -101,7 +102,7 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     contactEmail: fields.contactEmail ?? null,
     telephone: fields.telephone ?? null,
     userCount: fields.userCount ?? 0,
-    primaryDomain: fields.primaryDomain ?? null,
+    primaryDomain: fields.primaryDomain ? domainSpelling(fields.primaryDomain) : null,
     temporaryDomain: temporaryDomain(ids.accountNumber),
     adminEmail: fields.adminEmail ?? null,
     hostingJurisdiction: hosting,
@@ -122,6 +123,8 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     deletedAt: null,
   };
   await accountsRepo.insert(trx, account);
+  // The primary domain an account is created with is an e-mail domain like any other, unique in the system.
+  if (account.primaryDomain) await claimPrimaryDomain(trx, ctx, actor, account, account.primaryDomain);
   if (input.productIds?.length) {
     await requireProducts(trx, input.productIds);
     await productsRepo.setAccountProducts(trx, guid, input.productIds);
@@ -183,6 +186,10 @@ export async function applyUpdate(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
     account = { ...(await changeUserCount(trx, ctx, actor, { ...account }, userCount)) };
     patch = rest;
   }
+  if (patch.primaryDomain !== undefined && (patch.primaryDomain ?? null) !== account.primaryDomain) {
+    // The primary domain is the account's primary e-mail domain: claimed (unique in the system) or cleared.
+    patch = { ...patch, primaryDomain: await claimPrimaryDomain(trx, ctx, actor, account, patch.primaryDomain ?? null) };
+  }
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
   const next: Account = { ...account };
@@ -235,6 +242,7 @@ export async function closeAccount(tx: DomainContext, actor: Actor, account: Loc
   if (account.status !== 'AccountCancelled') {
     await changeStatus(tx.db, tx, actor, account, 'AccountCancelled', { reason: 'deleted' });
   }
+  await releaseDomains(tx, actor, account);
   const at = tx.clock.now().toISOString();
   await accountsRepo.markDeleted(tx.db, account.guid, at);
   await recordAudit(tx.db, tx, actor, {
