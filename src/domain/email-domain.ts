@@ -150,10 +150,11 @@ export async function storedDomainOf(db: Kysely<DB>, account: Account, name: str
   return d;
 }
 
-/** One domain of an account. Needs domain.read. */
-export async function domainOf(ctx: DomainContext, actor: Actor, account: Account, name: string): Promise<EmailDomain> {
+/** One domain of an account, with the storage its mailboxes use. Needs domain.read. */
+export async function domainOf(ctx: DomainContext, actor: Actor, account: Account, name: string): Promise<EmailDomain & { usedStorageMb: number }> {
   authorize(actor, 'domain.read', account);
-  return opened(await storedDomainOf(ctx.db, account, name), account.accountNumber);
+  const d = await storedDomainOf(ctx.db, account, name);
+  return { ...opened(d, account.accountNumber), usedStorageMb: await mailboxesRepo.usedStorage(ctx.db, d.id) };
 }
 
 function taken(name: string): DomainError {

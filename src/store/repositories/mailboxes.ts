@@ -118,3 +118,9 @@ export async function existing(db: Kysely<DB>, domainId: number, names: string[]
   const rows = await db.selectFrom('mailboxes').select('name').where('domain_id', '=', domainId).where('name', 'in', names).execute();
   return new Set(rows.map((r) => r.name));
 }
+
+/** Megabytes the domain's mailboxes use together. */
+export async function usedStorage(db: Kysely<DB>, domainId: number): Promise<number> {
+  const r = await db.selectFrom('mailboxes').select((eb) => eb.fn.sum<number>('current_usage_mb').as('used')).where('domain_id', '=', domainId).executeTakeFirstOrThrow();
+  return Number(r.used ?? 0);
+}
