@@ -58,8 +58,8 @@ const cccSecurity: FaceSecuritySpec = {
       operationId: method === 'PUT' ? 'UpdateServiceDomain' : 'AddRemoveServiceDomain',
       method,
       writes: true,
-      request: (fx: Fixture) => ({ method, url: `/api/services/${fx.a1.guid}/domains/suite-${method.toLowerCase()}.example` }),
-      foreign: (fx: Fixture) => ({ method, url: `/api/services/${fx.b1.guid}/domains/suite-${method.toLowerCase()}.example` }),
+      request: (fx: Fixture) => ({ method, url: `/api/services/${fx.a1.guid}/domains/suite-${method.toLowerCase()}.example`, body: {} }),
+      foreign: (fx: Fixture) => ({ method, url: `/api/services/${fx.b1.guid}/domains/suite-${method.toLowerCase()}.example`, body: {} }),
     })),
     { operationId: 'SearchServiceUsage', method: 'GET', writes: false, request: () => ({ method: 'GET', url: '/api/services/usage' }) },
     {
