@@ -123,8 +123,6 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     deletedAt: null,
   };
   await accountsRepo.insert(trx, account);
-  // The primary domain an account is created with is an e-mail domain like any other, unique in the system.
-  if (account.primaryDomain) await claimPrimaryDomain(trx, ctx, actor, account, account.primaryDomain);
   if (input.productIds?.length) {
     await requireProducts(trx, input.productIds);
     await productsRepo.setAccountProducts(trx, guid, input.productIds);
@@ -138,6 +136,8 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     before: null,
     after: { ...auditView(account), productIds: input.productIds ?? [] },
   });
+  // The primary domain an account is created with is an e-mail domain like any other, unique in the system.
+  if (account.primaryDomain) await claimPrimaryDomain(trx, ctx, actor, account, account.primaryDomain);
   return account;
 }
 
