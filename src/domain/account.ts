@@ -12,7 +12,7 @@ import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
 import { transaction } from './transaction.js';
 import { cleanFields, EDITABLE_FIELDS, validateAccountFields } from './account-fields.js';
-import { claimPrimaryDomain, domainSpelling, releaseDomains } from './email-domain.js';
+import { claimFirstDomain, claimPrimaryDomain, domainSpelling, releaseDomains } from './email-domain.js';
 
 export { EDITABLE_FIELDS, isEmail, NAME_MAX, REFERENCE_MAX, validateAccountFields } from './account-fields.js';
 
@@ -137,7 +137,7 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     after: { ...auditView(account), productIds: input.productIds ?? [] },
   });
   // The primary domain an account is created with is an e-mail domain like any other, unique in the system.
-  if (account.primaryDomain) await claimPrimaryDomain(trx, ctx, actor, account, account.primaryDomain);
+  if (account.primaryDomain) await claimFirstDomain(trx, ctx, actor, account, account.primaryDomain);
   return account;
 }
 

@@ -286,6 +286,14 @@ export async function releaseDomains(tx: DomainContext, actor: Actor, account: A
   for (const d of await domainsRepo.ofAccount(tx.db, account.guid)) await dropDomain(tx, actor, account, d, false);
 }
 
+/**
+ * A new account's primary domain: it has no domain yet, so the insert (decided by the unique index) and its
+ * audit entry are all there is to do. NameTaken when another account has the name.
+ */
+export async function claimFirstDomain(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, account: Account, name: string): Promise<void> {
+  await insertDomain({ ...ctx, db: trx }, actor, account, name, {}, true);
+}
+
 /** The one spelling of a domain an account field names; names that are not host names are kept, lower-cased. */
 export function domainSpelling(rawName: string): string {
   return normalizeDomainName(rawName) ?? rawName.trim().toLowerCase();
