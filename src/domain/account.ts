@@ -102,7 +102,7 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     contactEmail: fields.contactEmail ?? null,
     telephone: fields.telephone ?? null,
     userCount: fields.userCount ?? 0,
-    primaryDomain: fields.primaryDomain ? domainSpelling(fields.primaryDomain) : null,
+    primaryDomain: fields.primaryDomain ?? null,
     temporaryDomain: temporaryDomain(ids.accountNumber),
     adminEmail: fields.adminEmail ?? null,
     hostingJurisdiction: hosting,
@@ -137,7 +137,8 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     after: { ...auditView(account), productIds: input.productIds ?? [] },
   });
   // The primary domain an account is created with is an e-mail domain like any other, unique in the system.
-  if (account.primaryDomain) await claimFirstDomain(trx, ctx, actor, account, account.primaryDomain);
+  // The account field keeps the client's spelling (the seed CSV shows it); the domain is its canonical form.
+  if (account.primaryDomain) await claimFirstDomain(trx, ctx, actor, account, domainSpelling(account.primaryDomain));
   return account;
 }
 
@@ -188,7 +189,7 @@ export async function applyUpdate(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
   }
   if (patch.primaryDomain !== undefined && (patch.primaryDomain ?? null) !== account.primaryDomain) {
     // The primary domain is the account's primary e-mail domain: claimed (unique in the system) or cleared.
-    patch = { ...patch, primaryDomain: await claimPrimaryDomain(trx, ctx, actor, account, patch.primaryDomain ?? null) };
+    await claimPrimaryDomain(trx, ctx, actor, account, patch.primaryDomain ?? null);
   }
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};

@@ -70,7 +70,7 @@ for (const kind of STORE_KINDS) {
 
     it('claims an account field primary domain as a domain, and refuses one another account owns', async () => {
       const created = await createAccount(env.ctx, system, { parentGuid: fx.resellerA.guid, kind: 'customer', name: 'Claimer', primaryDomain: 'Claimed.example' });
-      assert.equal(created.primaryDomain, 'claimed.example');
+      assert.equal(created.primaryDomain, 'Claimed.example', 'the account field keeps the spelling it was given');
       assert.deepEqual((await domainsOfAccount(env.ctx, system, created)).map((d) => [d.name, d.isPrimary]), [['claimed.example', true]]);
       await assert.rejects(createAccount(env.ctx, system, { parentGuid: fx.resellerA.guid, kind: 'customer', name: 'Thief', primaryDomain: 'claimed.example' }), rejects(ErrorCode.NameTaken));
       await assert.rejects(updateAccount(env.ctx, system, fx.a2.guid, { primaryDomain: 'a1-mail.example' }), rejects(ErrorCode.NameTaken));
