@@ -58,6 +58,7 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.InvalidTransition]: 409,
   [ErrorCode.LimitReached]: 400,
+  [ErrorCode.NameTaken]: 409,
   [ErrorCode.Internal]: 500,
 };
 

@@ -1,4 +1,5 @@
 import type { DomainContext } from '../domain/context.js';
+import { seedDemoMailboxes } from './mailboxes.js';
 import { DAY, HOUR, ManualClock } from '../domain/clock.js';
 import { createAccount, createPartner, type Account } from '../domain/account.js';
 import { changeStatus, type ServiceStatus } from '../domain/status.js';
@@ -66,6 +67,7 @@ export async function seedDemo(ctx: DomainContext, baseUrl: string): Promise<Dem
   clock.set(end);
   await seedDemoBilling(demo, clock, customers);
   await seedDemoUsage(demo, customers);
+  await seedDemoMailboxes(demo, system, customers);
 
   const principals = await createDemoPrincipals(demo, system, partner, resellers, customers);
   return {

@@ -12,6 +12,7 @@ import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
 import { transaction } from './transaction.js';
 import { cleanFields, EDITABLE_FIELDS, validateAccountFields } from './account-fields.js';
+import { claimFirstDomain, claimPrimaryDomain, domainSpelling, releaseDomains } from './email-domain.js';
 
 export { EDITABLE_FIELDS, isEmail, NAME_MAX, REFERENCE_MAX, validateAccountFields } from './account-fields.js';
 
@@ -135,6 +136,9 @@ async function insertAccount(trx: Kysely<DB>, ctx: DomainContext, actor: Actor, 
     before: null,
     after: { ...auditView(account), productIds: input.productIds ?? [] },
   });
+  // The primary domain an account is created with is an e-mail domain like any other, unique in the system.
+  // The account field keeps the client's spelling (the seed CSV shows it); the domain is its canonical form.
+  if (account.primaryDomain) await claimFirstDomain(trx, ctx, actor, account, domainSpelling(account.primaryDomain));
   return account;
 }
 
@@ -182,6 +186,10 @@ export async function applyUpdate(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
     const { userCount, ...rest } = patch;
     account = { ...(await changeUserCount(trx, ctx, actor, { ...account }, userCount)) };
     patch = rest;
+  }
+  if (patch.primaryDomain !== undefined && (patch.primaryDomain ?? null) !== account.primaryDomain) {
+    // The primary domain is the account's primary e-mail domain: claimed (unique in the system) or cleared.
+    await claimPrimaryDomain(trx, ctx, actor, account, patch.primaryDomain ?? null);
   }
   const before: Record<string, unknown> = {};
   const after: Record<string, unknown> = {};
@@ -235,6 +243,7 @@ export async function closeAccount(tx: DomainContext, actor: Actor, account: Loc
   if (account.status !== 'AccountCancelled') {
     await changeStatus(tx.db, tx, actor, account, 'AccountCancelled', { reason: 'deleted' });
   }
+  await releaseDomains(tx, actor, account);
   const at = tx.clock.now().toISOString();
   await accountsRepo.markDeleted(tx.db, account.guid, at);
   await recordAudit(tx.db, tx, actor, {

@@ -12,6 +12,8 @@ export enum ErrorCode {
   RateLimited = 'rate_limited',
   InvalidTransition = 'invalid_transition',
   LimitReached = 'limit_reached',
+  /** A name that must be unique is in use: a domain anywhere in the system, a mailbox or alias in its domain. */
+  NameTaken = 'name_taken',
   Internal = 'internal',
 }
 

@@ -26,7 +26,10 @@ export type Action =
   | 'contact.manage'
   | 'invoice.read'
   | 'login_token.create'
-  | 'principal.manage';
+  | 'principal.manage'
+  | 'domain.read'
+  | 'domain.manage'
+  | 'mailbox.manage';
 
 /**
  * What each role may do inside its subtree. Mimecast's "Accounts | Dashboard | Read" is account_read;
@@ -34,8 +37,8 @@ export type Action =
  * customers end to end; a customer admin looks after its own account.
  */
 export const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
-  partner_provisioning: ['account.read', 'account.create', 'account.update', 'account.support.read', 'account.provision'],
-  account_read: ['account.read', 'account.support.read', 'contact.read', 'invoice.read'],
+  partner_provisioning: ['account.read', 'account.create', 'account.update', 'account.support.read', 'account.provision', 'domain.read', 'domain.manage'],
+  account_read: ['account.read', 'account.support.read', 'contact.read', 'invoice.read', 'domain.read'],
   reseller_admin: [
     'account.read',
     'account.create',
@@ -48,6 +51,9 @@ export const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
     'invoice.read',
     'login_token.create',
     'principal.manage',
+    'domain.read',
+    'domain.manage',
+    'mailbox.manage',
   ],
   customer_admin: [
     'account.read',
@@ -57,6 +63,8 @@ export const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
     'contact.manage',
     'invoice.read',
     'login_token.create',
+    'domain.read',
+    'mailbox.manage',
   ],
 };
 

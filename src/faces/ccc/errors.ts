@@ -219,6 +219,8 @@ function fromDomain(e: DomainError, request: FastifyRequest): { status: number; 
       return rs(429, 'TooManyRequests', e.message);
     case ErrorCode.LimitReached:
       return rs(400, 'ArgumentException', e.message);
+    case ErrorCode.NameTaken:
+      return rs(409, 'AlreadyExists', e.message);
     default:
       return null;
   }

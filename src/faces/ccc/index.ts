@@ -11,6 +11,7 @@ import { cccErrors } from './errors.js';
 import { serviceRoutes } from './routes/services.js';
 import { statusRoutes } from './routes/status.js';
 import { usageRoutes } from './routes/usage.js';
+import { domainRoutes } from './routes/domains.js';
 import { partnerRoutes, resellerRoutes } from './routes/accounts.js';
 import { pingRoutes, publicRoutes } from './routes/public.js';
 
@@ -24,7 +25,7 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
 };
 
 export default mountFace(cccFaceDefinition, [
-  { prefix: '/api/services', routes: [...serviceRoutes, ...statusRoutes, ...usageRoutes] },
+  { prefix: '/api/services', routes: [...serviceRoutes, ...statusRoutes, ...usageRoutes, ...domainRoutes] },
   { prefix: '/api/resellers', routes: resellerRoutes },
   { prefix: '/api/partners', routes: partnerRoutes },
   { prefix: '/api/ping', routes: pingRoutes },

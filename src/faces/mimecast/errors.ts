@@ -166,6 +166,8 @@ export function itemErrors(e: DomainError): { errors: McError[]; refused: boolea
       return { errors: [forbiddenForAccount()], refused: true };
     case ErrorCode.Conflict:
       return { errors: [err('err_conflict', e.message, true)], refused: false };
+    case ErrorCode.NameTaken:
+      return { errors: [err('err_validation_domain_already_exists', e.message)], refused: false };
     case ErrorCode.LimitReached:
     case ErrorCode.InvalidTransition:
       return { errors: [err('err_validation_invalid_value', e.message)], refused: false };

@@ -76,7 +76,8 @@ export function accountView(a: Account, packages: Product[], umbrellas: Account[
     contactEmail: str(a.contactEmail),
     contactName: str(a.contactName),
     telephone: str(a.telephone),
-    domain: a.temporaryDomain,
+    // The account's primary e-mail domain (shared with the other faces), or its temporary domain before it has one.
+    domain: a.primaryDomain ?? a.temporaryDomain,
     primaryDomain: str(a.primaryDomain),
     userCount: a.userCount,
     packages: packages.map(packageLabel),

@@ -41,6 +41,7 @@ const DOMAIN_PAGES: Record<ErrorCode, [number, string]> = {
   [ErrorCode.RateLimited]: [429, 'Too soon'],
   [ErrorCode.InvalidTransition]: [409, 'That did not work'],
   [ErrorCode.LimitReached]: [400, 'That did not work'],
+  [ErrorCode.NameTaken]: [409, 'That name is taken'],
   [ErrorCode.Internal]: [500, 'Something went wrong'],
 };
 

@@ -46,7 +46,7 @@ const unknownUrl = () => fault(404, 'itemNotFoundFault', MESSAGES.unknownUrl);
 const internal = () => fault(500, 'appsFault', 'Internal Server Error');
 
 /** The domain's resource names in the vendor's words. */
-const RESOURCE_TYPES: Record<string, string> = { account: 'customer', user: 'user' };
+const RESOURCE_TYPES: Record<string, string> = { account: 'customer', user: 'user', mailbox: 'rsMailbox', alias: 'rsAlias' };
 
 function domainFault(e: DomainError, config: RackspaceConfig): Fault {
   switch (e.code) {
@@ -70,6 +70,7 @@ function domainFault(e: DomainError, config: RackspaceConfig): Fault {
       return unauthorized(MESSAGES.authenticationFailed);
     case ErrorCode.InvalidTransition:
     case ErrorCode.LimitReached:
+    case ErrorCode.NameTaken:
       return badRequest(e.message);
     case ErrorCode.Conflict:
       return fault(409, 'appsFault', e.message);

@@ -8,14 +8,23 @@ import { customerStateRoutes } from './customer-state.js';
 import { loginTokenRoutes } from './login-tokens.js';
 import { contactRoutes } from './contacts.js';
 import { invoiceRoutes } from './invoices.js';
+import { domainRoutes } from './domains.js';
+import { mailboxRoutes } from './mailboxes.js';
+import { aliasRoutes } from './aliases.js';
 
-/** The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs), v2 contacts and invoices. */
+/**
+ * The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs) with their domains,
+ * Rackspace mailboxes and aliases; v2 contacts and invoices.
+ */
 const face: FaceDefinition<Actor> = { name: 'rackspace', authenticate, codec: rackspaceCodec, errors: rackspaceErrors };
 
 const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [
   ...customerRoutes(version, base, publicPath),
   ...customerStateRoutes(base),
   ...loginTokenRoutes(base),
+  ...domainRoutes(version, base),
+  ...mailboxRoutes(base),
+  ...aliasRoutes(base),
 ];
 
 export const rackspaceFace = mountFace(face, [

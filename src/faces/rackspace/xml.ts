@@ -41,7 +41,7 @@ export function documentElements(doc: Record<string, unknown>, items: Record<str
   const out: XmlElement[] = [];
   for (const [name, value] of Object.entries(doc)) {
     if (value === null || value === undefined) out.push([name, null]);
-    else if (Array.isArray(value)) out.push([name, value.map((v) => [items[name] ?? name, documentElements(v as Record<string, unknown>, items)] as XmlElement)]);
+    else if (Array.isArray(value)) out.push([name, value.map((v) => [items[name] ?? name, typeof v === 'object' && v !== null ? documentElements(v as Record<string, unknown>, items) : String(v)] as XmlElement)]);
     else if (typeof value === 'object') out.push([name, documentElements(value as Record<string, unknown>, items)]);
     else out.push([name, String(value)]);
   }

@@ -9,6 +9,7 @@ import { panelSessions } from './0008_panel_sessions.js';
 import { changeNotices } from './0009_change_notices.js';
 import { accountSearch } from './0014_search.js';
 import { mimecastOauth } from './0011_mimecast_oauth.js';
+import { emailDomains } from './0010_domains.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -29,6 +30,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0009_change_notices': changeNotices,
   '0014_search': accountSearch,
   '0011_mimecast_oauth': mimecastOauth,
+  '0010_domains': emailDomains,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

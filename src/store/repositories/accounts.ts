@@ -275,3 +275,8 @@ export async function findLiveByCodes(db: Kysely<DB>, codes: string[], underPath
   if (underPath !== '/') q = q.where('path', '>=', underPath).where('path', '<', prefixEnd(underPath));
   return (await q.execute()).map(toAccount);
 }
+
+/** Mirrors an account's primary e-mail domain into the account row (null: none). */
+export async function setPrimaryDomain(db: Kysely<DB>, guid: string, name: string | null, at: string): Promise<void> {
+  await db.updateTable('accounts').set({ primary_domain: name, updated_at: at }).where('guid', '=', guid).execute();
+}

@@ -54,6 +54,13 @@ const cccSecurity: FaceSecuritySpec = {
       foreign: (fx) => ({ method: 'GET', url: `/api/services/${fx.b1.guid}` }),
     },
     { operationId: 'SearchServiceStatusChanges', method: 'GET', writes: false, request: () => ({ method: 'GET', url: '/api/services/status' }) },
+    ...(['POST', 'DELETE', 'PUT'] as const).map((method) => ({
+      operationId: method === 'PUT' ? 'UpdateServiceDomain' : 'AddRemoveServiceDomain',
+      method,
+      writes: true,
+      request: (fx: Fixture) => ({ method, url: `/api/services/${fx.a1.guid}/domains/suite-${method.toLowerCase()}.example`, body: {} }),
+      foreign: (fx: Fixture) => ({ method, url: `/api/services/${fx.b1.guid}/domains/suite-${method.toLowerCase()}.example`, body: {} }),
+    })),
     { operationId: 'SearchServiceUsage', method: 'GET', writes: false, request: () => ({ method: 'GET', url: '/api/services/usage' }) },
     {
       operationId: 'GetServiceUsage',

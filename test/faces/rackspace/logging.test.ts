@@ -84,6 +84,21 @@ for (const kind of STORE_KINDS) {
       assert.equal(responses[6].status, 400);
       assert.equal(responses[7].status, 400);
       for (const r of responses.slice(6)) assert.equal(r.body.includes(secondAnswer), false, 'a fault echoed the security answer');
+      // Mailbox passwords: added (JSON and form), reset, and refused as too weak.
+      const mailboxPassword = 'Lantern!Owl42x';
+      const resetPassword = 'Harbour#Fig58q';
+      const weakPassword = 'weakling';
+      const boxes = `/v1/customers/${a1}/domains/logged.example/rs/mailboxes`;
+      const mailboxCalls = [
+        await send('POST', `/v1/customers/${a1}/domains/logged.example`, { serviceType: 'rsemail' }),
+        await send('POST', `${boxes}/alex`, { password: mailboxPassword, displayName: 'Alex' }),
+        await send('POST', `${boxes}/sam`, { password: mailboxPassword }, 'form'),
+        await send('PUT', `${boxes}/alex`, { password: resetPassword }, 'form'),
+        await send('POST', `${boxes}/weak`, { password: weakPassword }),
+        await send('GET', `${boxes}/alex`),
+      ];
+      assert.deepEqual(mailboxCalls.map((r) => r.status), [200, 200, 200, 200, 400, 200]);
+      for (const r of mailboxCalls) assert.ok(![mailboxPassword, resetPassword, weakPassword].some((p) => r.body.includes(p)), 'an answer carried a mailbox password');
       const signature = signRackspaceRequest({ ...who.rackspace, userAgent: ua, at: env.clock.now() });
       // A wrong hash with the right key, and an unsigned call: logged as failures, nothing secret with them.
       await app.inject({ method: 'GET', url: '/v1/customers', headers: { 'user-agent': ua, 'x-api-signature': `${who.rackspace.userKey}:${signature.split(':')[1]}:${'A'.repeat(27)}=` } });
@@ -98,7 +113,11 @@ for (const kind of STORE_KINDS) {
         ['login token (lower case)', token.toLowerCase()],
         ['security answer', answer],
         ['refused security answer', secondAnswer],
+        ['mailbox password', mailboxPassword],
+        ['reset mailbox password', resetPassword],
+        ['refused mailbox password', weakPassword],
       ];
+      assert.ok(log.includes('/rs/mailboxes/alex'), 'the mailbox requests were logged');
       for (const [what, value] of secrets) assert.equal(log.includes(value), false, `the ${what} reached a log line`);
     });
   });

@@ -22,6 +22,9 @@ const ITEM = 1;
 const customer = { name: 'Suite Customer' };
 const contact = { Name: 'Suite', Email: 'suite@example.com', Phone: '5550100', ReceivesAlerts: true, ReceivesBilling: true, ReceivesUpdates: true, SecurityQuestion: 'Q', SecurityAnswer: 'A' };
 const token = { userName: 'helpdesk', virtualUser: true };
+const DOMAIN = 'suite.example';
+const mailbox = { password: 'Tr1cky!Horse', displayName: 'Alex' };
+const alias = { aliasEmails: 'someone@elsewhere.example' };
 
 const on = (method: string, url: (n: string) => string, extra: Partial<SecurityRequest> = {}) => ({
   request: (fx: Fixture): SecurityRequest => ({ method, url: url(fx.a1.accountNumber), ...extra }),
@@ -81,6 +84,22 @@ for (const kind of STORE_KINDS) {
       { operationId: 'EditContact', method: 'PUT', ...on('PUT', (n) => `/v2/customers/${n}/contacts/${ITEM}`, json(contact)), writes: true },
       { operationId: 'DeleteContact', method: 'DELETE', ...on('DELETE', (n) => `/v2/customers/${n}/contacts/${ITEM}`), writes: true },
       { operationId: 'ListInvoices', method: 'GET', ...on('GET', (n) => `/v2/customers/${n}/invoices`), writes: false },
+      // Domains, mailboxes and aliases: the domain need not exist, the account is judged first.
+      { operationId: 'ListDomains', method: 'GET', ...on('GET', (n) => `/v1/customers/${n}/domains`), writes: false },
+      { operationId: 'ShowDomain', method: 'GET', ...on('GET', (n) => `/v1/customers/${n}/domains/${DOMAIN}`), writes: false },
+      { operationId: 'AddDomain', method: 'POST', ...on('POST', (n) => `/v1/customers/${n}/domains/${DOMAIN}`, json({ serviceType: 'rsemail' })), writes: true },
+      { operationId: 'EditDomain', method: 'PUT', ...on('PUT', (n) => `/v1/customers/${n}/domains/${DOMAIN}`, json({ serviceType: 'rsemail' })), writes: true },
+      { operationId: 'DeleteDomain', method: 'DELETE', ...on('DELETE', (n) => `/v1/customers/${n}/domains/${DOMAIN}`), writes: true },
+      { operationId: 'ListMailboxes', method: 'GET', ...on('GET', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/mailboxes`), writes: false },
+      { operationId: 'ShowMailbox', method: 'GET', ...on('GET', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/mailboxes/alex`), writes: false },
+      { operationId: 'AddMailbox', method: 'POST', ...on('POST', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/mailboxes/alex`, json(mailbox)), writes: true },
+      { operationId: 'EditMailbox', method: 'PUT', ...on('PUT', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/mailboxes/alex`, json(mailbox)), writes: true },
+      { operationId: 'DeleteMailbox', method: 'DELETE', ...on('DELETE', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/mailboxes/alex`), writes: true },
+      { operationId: 'ListAliases', method: 'GET', ...on('GET', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases`), writes: false },
+      { operationId: 'ShowAlias', method: 'GET', ...on('GET', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases/sales`), writes: false },
+      { operationId: 'AddAlias', method: 'POST', ...on('POST', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases/sales`, json(alias)), writes: true },
+      { operationId: 'EditAlias', method: 'PUT', ...on('PUT', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases/sales`, json(alias)), writes: true },
+      { operationId: 'DeleteAlias', method: 'DELETE', ...on('DELETE', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases/sales`), writes: true },
       { operationId: 'ShowInvoice', method: 'GET', ...on('GET', (n) => `/v2/customers/${n}/invoices/${ITEM}`), writes: false },
     ],
   });
