@@ -14,11 +14,17 @@ import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.j
 import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
 import { describeDemoPanelLink } from './panel-links.js';
+import { loadTls, trustInstructions, type TlsMaterial } from './tls.js';
+import { httpsListener, type HttpsListener } from './http/https-listener.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The HTTPS base URL when TLS is on. */
+  httpsUrl?: string;
+  /** The TLS material served (with the generated CA's file in self-signed mode). */
+  tls?: TlsMaterial;
   close(): Promise<void>;
 }
 
@@ -97,8 +103,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const clock = options.clock ?? systemClock;
   const secrets = loadSecretBox(config);
+  // Certificates first: a bad --tls-cert stops the start before the store is opened.
+  const tls = await loadTls(config, clock.now());
   const { store, windows, lock } = await openServedStore(config);
   let app: FastifyInstance;
+  let https: HttpsListener | undefined;
+  let httpsPort = 0;
   let demo: DemoCredentials | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
@@ -119,6 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
+    if (tls) https = httpsListener(app, tls, config);
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
@@ -130,6 +141,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       lock?.release();
     });
     await app.listen({ port: config.port, host: config.host });
+    if (https) httpsPort = await https.listen(config.tlsPort, config.host).catch(async (e) => {
+      // The TLS port is taken: stop the HTTP listener too rather than serve half of what was asked.
+      await app.close();
+      throw e;
+    });
   } catch (e) {
     await store.close().catch(() => undefined);
     lock?.release();
@@ -139,13 +155,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = baseUrl(config, port);
   print(`partnerhub listening on ${url} (store: ${store.description})`);
+  const httpsUrl = tls ? baseUrl({ ...config, publicUrl: undefined }, httpsPort).replace(/^http:/, 'https:') : undefined;
+  if (tls && httpsUrl) {
+    print(`partnerhub listening on ${httpsUrl} (TLS${tls.caFile ? (tls.generated ? ', certificate generated' : ', certificate reused') : ''})`);
+    if (tls.caFile) for (const line of trustInstructions(tls.caFile, httpsUrl)) print(line);
+  }
   if (demo) print(await demoPanelLink(app, demo, url));
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       // Stop accepting, let in-flight requests finish up to the grace period, then close the store.
-      const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownGraceMs);
+      const timer = setTimeout(() => {
+        app.server.closeAllConnections?.();
+        https?.server.closeAllConnections();
+      }, config.shutdownGraceMs);
       timer.unref();
       await app.close();
       clearTimeout(timer);
@@ -166,5 +190,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { app, store, url, close };
+  return { app, store, url, httpsUrl, tls: tls ?? undefined, close };
 }

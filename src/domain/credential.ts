@@ -164,6 +164,45 @@ export async function lookupApiKey(ctx: DomainContext, apiKey: string): Promise<
   return resolve(ctx, await holderOf(ctx, `ccc:${hash}`, (db) => credentialsRepo.findHolderByHash(db, hash)));
 }
 
+/**
+ * The credential a signature check runs against: the one presented, or, when no credential has that public
+ * id, a decoy of the same kind sealed with this server's key. Checking an unknown key against the decoy does
+ * the same work as checking a known key (open the sealed secret, compute the signature, compare in constant
+ * time), so the time an answer takes does not tell a caller whether the key exists. The decoy never verifies:
+ * the face refuses any lookup that is not `ok` whatever the comparison says.
+ */
+export function credentialToVerify(ctx: DomainContext, kind: 'mimecast' | 'rackspace', lookup: CredentialLookup): Credential {
+  return lookup.status === 'unknown' ? decoyCredential(ctx, kind) : lookup.credential;
+}
+
+const decoys = new WeakMap<object, Map<CredentialKind, Credential>>();
+
+/** One decoy per sealing key and kind, made on first use: its secrets are random and never leave the process. */
+function decoyCredential(ctx: DomainContext, kind: 'mimecast' | 'rackspace'): Credential {
+  let byKind = decoys.get(ctx.secrets);
+  if (!byKind) decoys.set(ctx.secrets, (byKind = new Map()));
+  let decoy = byKind.get(kind);
+  if (!decoy) {
+    const secrets = generate(kind);
+    decoy = {
+      guid: newGuid(),
+      principalGuid: newGuid(),
+      kind,
+      publicId: null,
+      secretSealed: secrets.kind === 'ccc' ? null : ctx.secrets.encrypt(secrets.secretKey),
+      secretHash: null,
+      // No application id is registered as the decoy's: comparing against it costs what a real one costs.
+      appId: secrets.kind === 'mimecast' ? secrets.appId : null,
+      appKeySealed: secrets.kind === 'mimecast' ? ctx.secrets.encrypt(secrets.appKey) : null,
+      createdAt: new Date(0).toISOString(),
+      expiresAt: null,
+      revokedAt: null,
+    };
+    byKind.set(kind, decoy);
+  }
+  return decoy;
+}
+
 /** Opens a sealed secret for a signature check. The plain value must stay in the face's memory, never in a log. */
 export function openSecret(ctx: DomainContext, credential: Credential): string {
   if (!credential.secretSealed) throw new DomainError(ErrorCode.Internal, 'credential has no sealed secret');
