@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import type { Config } from '../../config.js';
 import type { Actor } from '../../domain/principal.js';
-import { credentialToVerify, isRegisteredAppId, lookupByPublicId, openAppKey, openSecret, type Credential } from '../../domain/credential.js';
+import { credentialToVerify, evenOutRefusal, isRegisteredAppId, lookupByPublicId, openAppKey, openSecret, type Credential } from '../../domain/credential.js';
 import { safeEqual } from '../../domain/secrets.js';
 import { hitRateLimitAndClaim, peekRateLimit, type RateDecision } from '../../domain/limits.js';
 import { FAILURES } from './errors.js';
@@ -61,12 +61,14 @@ async function verifySignature(ctx: DomainContext, request: FastifyRequest): Pro
       .digest('base64');
   } catch {
     // A credential whose secret cannot be opened (the sealing key changed) cannot sign anything.
-    throw FAILURES.invalidSignature();
+    expected = '';
   }
   // The application id is part of what the key is bound to: another application's id does not verify.
   const appMatches = safeEqual(credential.appId ?? '', appId);
-  const signatureMatches = safeEqual(expected, signature);
-  if (lookup.status === 'unknown' || !appMatches || !signatureMatches) throw FAILURES.invalidSignature();
+  const signatureMatches = expected !== '' && safeEqual(expected, signature);
+  const verified = lookup.status !== 'unknown' && appMatches && signatureMatches;
+  if (!verified || lookup.status === 'expired') await evenOutRefusal(ctx, 'mimecast', accessKey, lookup);
+  if (!verified) throw FAILURES.invalidSignature();
   if (lookup.status === 'expired') throw FAILURES.bindingExpired();
   return { date, requestId, credential, actor: lookup.actor };
 }

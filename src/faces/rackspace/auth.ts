@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { MINUTE } from '../../domain/clock.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
 import { hitRateLimit } from '../../domain/limits.js';
-import { credentialToVerify, lookupByPublicId, openSecret } from '../../domain/credential.js';
+import { credentialToVerify, evenOutRefusal, lookupByPublicId, openSecret } from '../../domain/credential.js';
 import type { Actor } from '../../domain/principal.js';
 import { hashMatches, parseSignatureHeader, timestampFresh } from './signature.js';
 
@@ -23,7 +23,10 @@ export async function authenticate(request: FastifyRequest): Promise<Actor> {
   // An unknown key is checked against a decoy, so it costs what a known key with a wrong hash costs.
   const userAgent = request.headers['user-agent'] ?? '';
   const matches = hashMatches(parts, userAgent, openSecret(ctx, credentialToVerify(ctx, 'rackspace', found)));
-  if (found.status !== 'ok' || !matches) throw refused();
+  if (found.status !== 'ok' || !matches) {
+    await evenOutRefusal(ctx, 'rackspace', parts.userKey, found);
+    throw refused();
+  }
   await throttle(request, found.actor);
   return found.actor;
 }
