@@ -98,6 +98,47 @@ async function demoPanelLink(app: FastifyInstance, creds: DemoCredentials, url: 
   }
 }
 
+/** Seeds the demo into an empty store, or reads the credentials of an earlier seed; prints them. */
+async function seedOrReadDemo(ctx: DomainContext, config: Config, print: (line: string) => void): Promise<DemoCredentials | null> {
+  if ((await accountsRepo.countAll(ctx.db)) === 0) {
+    const creds = await seedDemo(ctx, baseUrl(config));
+    writeDemoCredentials(config.demoOut, creds);
+    print(describeDemo(creds, config.demoOut));
+    return creds;
+  }
+  if (existsSync(config.demoOut)) {
+    const creds = parseDemoCredentials(readFileSync(config.demoOut, 'utf8'));
+    print('The store already holds data; not seeding again.');
+    print(describeDemo(creds, config.demoOut));
+    return creds;
+  }
+  print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
+  return null;
+}
+
+/** The HTTPS base URL, printed with how clients trust a generated CA. */
+function describeHttps(config: Config, tls: TlsMaterial, port: number, print: (line: string) => void): string {
+  const url = baseUrl({ ...config, publicUrl: undefined }, port).replace(/^http:/, 'https:');
+  print(`partnerhub listening on ${url} (TLS${tls.caFile ? (tls.generated ? ', certificate generated' : ', certificate reused') : ''})`);
+  if (tls.caFile) for (const line of trustInstructions(tls.caFile, url)) print(line);
+  return url;
+}
+
+function closeOnSignals(app: FastifyInstance, close: () => Promise<void>): void {
+  const onSignal = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (e) => {
+        app.log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+}
+
 /** Opens the store, seeds the demo if asked and the store is empty, and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
@@ -112,21 +153,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let demo: DemoCredentials | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
-    if (options.demo) {
-      if ((await accountsRepo.countAll(store.db)) === 0) {
-        const creds = await seedDemo(ctx, baseUrl(config));
-        writeDemoCredentials(config.demoOut, creds);
-        print(describeDemo(creds, config.demoOut));
-        demo = creds;
-      } else if (existsSync(config.demoOut)) {
-        const creds = parseDemoCredentials(readFileSync(config.demoOut, 'utf8'));
-        print('The store already holds data; not seeding again.');
-        print(describeDemo(creds, config.demoOut));
-        demo = creds;
-      } else {
-        print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
-      }
-    }
+    if (options.demo) demo = await seedOrReadDemo(ctx, config, print);
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
     if (tls) https = httpsListener(app, tls, config);
@@ -155,11 +182,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = baseUrl(config, port);
   print(`partnerhub listening on ${url} (store: ${store.description})`);
-  const httpsUrl = tls ? baseUrl({ ...config, publicUrl: undefined }, httpsPort).replace(/^http:/, 'https:') : undefined;
-  if (tls && httpsUrl) {
-    print(`partnerhub listening on ${httpsUrl} (TLS${tls.caFile ? (tls.generated ? ', certificate generated' : ', certificate reused') : ''})`);
-    if (tls.caFile) for (const line of trustInstructions(tls.caFile, httpsUrl)) print(line);
-  }
+  const httpsUrl = tls ? describeHttps(config, tls, httpsPort, print) : undefined;
   if (demo) print(await demoPanelLink(app, demo, url));
 
   let closing: Promise<void> | null = null;
@@ -176,19 +199,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
-  if (options.handleSignals) {
-    const onSignal = (signal: string) => {
-      app.log.info({ signal }, 'shutting down');
-      close().then(
-        () => process.exit(0),
-        (e) => {
-          app.log.error({ err: e }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
-  }
+  if (options.handleSignals) closeOnSignals(app, close);
   return { app, store, url, httpsUrl, tls: tls ?? undefined, close };
 }
