@@ -169,13 +169,14 @@ export async function lookupApiKey(ctx: DomainContext, apiKey: string): Promise<
 }
 
 /**
- * Called before a signature-checked key is refused. An unknown key always costs a store read (unknown keys
- * are not cached), a known one in this process's cache none; so a refusal answered from the cache reads the
- * store once, as a miss would, and a refused known key takes as long as an unknown one. Accepted requests
- * keep the cache's saving.
+ * Called before a signature-checked key is refused. An unknown key always costs a store read that finds
+ * nothing (unknown keys are not cached), a known one in this process's cache no read at all; so a refusal
+ * answered from the cache makes the very read an unknown key makes, for an id no credential has (public ids
+ * hold no whitespace), and a refused known key takes as long as an unknown one. Accepted requests keep the
+ * cache's saving.
  */
 export async function evenOutRefusal(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string, lookup: CredentialLookup): Promise<void> {
-  if (lookup.cached) await credentialsRepo.findHolderByPublicId(ctx.db, kind, publicId);
+  if (lookup.cached) await credentialsRepo.findHolderByPublicId(ctx.db, kind, `${publicId} `);
 }
 
 /**

@@ -17,7 +17,12 @@ export interface HttpsListener {
 
 /** Creates the server and closes it with the app; call before the app is ready, listen after it listens. */
 export function httpsListener(app: FastifyInstance, tls: TlsMaterial, timeouts: TimeoutSettings): HttpsListener {
-  const server = createServer({ cert: tls.cert, key: tls.key, ...serverTimeouts(timeouts) }, app.routing);
+  const options = serverTimeouts(timeouts);
+  const server = createServer({ cert: tls.cert, key: tls.key, ...options }, app.routing);
+  // As Fastify does for its own server: the properties are what Node reads on every connection.
+  server.keepAliveTimeout = options.keepAliveTimeout;
+  server.requestTimeout = options.requestTimeout;
+  server.headersTimeout = options.headersTimeout;
   server.on('clientError', clientErrorHandler(() => app.unknownUrlOwners));
   // preClose: before the store closes (onClose), in-flight HTTPS requests finish as HTTP ones do.
   app.addHook('preClose', async () => {

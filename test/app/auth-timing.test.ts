@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { makeServedTestApp, makeTestApp, type TestApp } from '../helpers/context.js';
+import { makeServedTestApp, type TestApp } from '../helpers/context.js';
 import { buildFixture, type Fixture } from '../helpers/fixture.js';
 import { signRackspaceRequest, rackspaceTimestamp } from '../../src/client/rackspace.js';
 import { mimecastHeaders } from '../../src/client/mimecast.js';
@@ -18,7 +18,7 @@ import { randomToken } from '../../src/domain/ids.js';
  * with the cache, as served, an unknown key cost 27–48% more (a store read a cached known key skips).
  */
 
-const SAMPLES = 300;
+const SAMPLES = 400;
 const WARM_UP = 60;
 const ATTEMPTS = 3;
 const TOLERANCE = 0.1;
@@ -113,18 +113,22 @@ function cccPair(t: TestApp, fx: Fixture): Pair {
   return { known: send(nearMiss), unknown: send(`ph_${randomToken(40)}`), status: 401 };
 }
 
-for (const served of [false, true]) {
-  describe(`authentication costs the same for unknown and known keys (${served ? 'as served, auth cache on' : 'no auth cache'})`, () => {
-    let t: TestApp;
-    let fx: Fixture;
-    before(async () => {
-      t = served ? await makeServedTestApp('sqlite') : await makeTestApp('sqlite');
-      fx = await buildFixture(t.ctx);
-    });
-    after(async () => t?.close());
-
-    it('Rackspace: unknown user key vs known key with a wrong hash', async (c) => assertSameCost('rackspace', rackspacePair(t, fx), (l) => c.diagnostic(l)));
-    it('Mimecast: unknown access key vs known key with a wrong signature', async (c) => assertSameCost('mimecast', mimecastPair(t, fx), (l) => c.diagnostic(l)));
-    it('CCC: unknown API key vs a near miss of a real one', async (c) => assertSameCost('ccc', cccPair(t, fx), (l) => c.diagnostic(l)));
+/**
+ * Measured on the app as `serve` runs it: authentication cached in the process (every `serve` has the cache).
+ * Without the cache (a configuration only tests use, for statement counts) a known key's store read also
+ * fetches its row and joins its principal and account, a few percent more than an unknown key's empty read:
+ * docs/connections.md.
+ */
+describe('authentication costs the same for unknown and known keys (as served)', () => {
+  let t: TestApp;
+  let fx: Fixture;
+  before(async () => {
+    t = await makeServedTestApp('sqlite');
+    fx = await buildFixture(t.ctx);
   });
-}
+  after(async () => t?.close());
+
+  it('Rackspace: unknown user key vs known key with a wrong hash', async (c) => assertSameCost('rackspace', rackspacePair(t, fx), (l) => c.diagnostic(l)));
+  it('Mimecast: unknown access key vs known key with a wrong signature', async (c) => assertSameCost('mimecast', mimecastPair(t, fx), (l) => c.diagnostic(l)));
+  it('CCC: unknown API key vs a near miss of a real one', async (c) => assertSameCost('ccc', cccPair(t, fx), (l) => c.diagnostic(l)));
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,20 @@ describe('serve --tls-self-signed', () => {
       assert.deepEqual(JSON.parse(res.body), { status: 'ok' });
     }
     assert.equal((await fetch(`${server!.url}/healthz`)).status, 200);
+  });
+
+  it('requests the parser refuses over HTTPS get the same JSON and x-error-message as over HTTP', async () => {
+    const ca = readFileSync(caFile(), 'utf8');
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ host: 'localhost', port: Number(httpsPort()), ca }, () => socket.write('GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n'));
+      let got = '';
+      socket.on('data', (c) => (got += c));
+      socket.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+      socket.on('close', () => resolve(got));
+    });
+    assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(text, /\r\nx-error-message: Malformed request: /);
+    assert.equal(JSON.parse(text.split('\r\n\r\n')[1]).statusCode, 400);
   });
 
   it('a client that does not know the CA is refused', async () => {
