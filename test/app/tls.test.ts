@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { loadTls } from '../../src/tls.js';
+import { ensureSelfSigned, loadTls } from '../../src/tls.js';
+import { httpsListener, type HttpsListener } from '../../src/http/https-listener.js';
+import { makeTestApp, type TestApp } from '../helpers/context.js';
 import { parseDemoCredentials } from '../../src/demo/credentials.js';
 
 /**
@@ -185,4 +187,57 @@ describe('serve --tls-self-signed', () => {
       await assert.rejects(run('java', [source, `https://localhost:${httpsPort()}`, mc.accessKey, mc.secretKey, mc.appId, mc.appKey]), /PKIX path building failed|SSLHandshakeException/);
     },
   );
+});
+
+describe('the HTTPS listener keeps the same timeouts', () => {
+  let dir: string;
+  let t: TestApp;
+  let listener: HttpsListener;
+  let port: number;
+  let ca: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'partnerhub-tls-timeouts-'));
+    const tls = await ensureSelfSigned(join(dir, 'tls'));
+    ca = readFileSync(tls.caFile!, 'utf8');
+    const timeouts = { headersTimeoutMs: 500, requestTimeoutMs: 1000, keepAliveTimeoutMs: 2000 };
+    t = await makeTestApp('sqlite', timeouts, {}, (app) => {
+      listener = httpsListener(app, tls, timeouts);
+    });
+    port = await listener.listen(0, '127.0.0.1');
+  });
+  after(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('headers sent one byte at a time over TLS are cut off with 408, then the connection closes', async () => {
+    const events: string[] = [];
+    let text = '';
+    await new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const socket = tlsConnect({ host: 'localhost', port, ca }, () => {
+        socket.write('GET /v1/customers HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+        timer = setInterval(() => socket.writable && socket.write('a'), 50);
+      });
+      socket.on('data', (c) => {
+        text += c;
+        if (events.at(-1) !== 'data') events.push('data');
+      });
+      socket.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
+      socket.on('close', () => {
+        clearInterval(timer);
+        events.push('close');
+        resolve();
+      });
+    });
+    assert.deepEqual(events, ['data', 'close']);
+    assert.match(text, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+    assert.equal(JSON.parse(text.split('\r\n\r\n')[1]).statusCode, 408);
+  });
+
+  it('serves the same app (routes, hooks) over TLS', async () => {
+    assert.equal(listener.server.listening, true);
+    const res = await get(`https://localhost:${port}/healthz`, { ca });
+    assert.equal(res.status, 200);
+  });
 });
