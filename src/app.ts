@@ -12,8 +12,9 @@ import type { RateWindows } from './domain/limits.js';
 import { DomainError, ErrorCode } from './domain/errors.js';
 import type { Config } from './config.js';
 import { faces } from './faces/index.js';
-import { responderFor, type ScopeResponder } from './http/framework-errors.js';
+import { ownerOfUrl, responderFor, type ScopeResponder, type UnknownUrlOwner } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
+import { clientErrorHandler, serverTimeouts } from './http/connection.js';
 
 export interface AppDeps {
   store: Store;
@@ -68,7 +69,15 @@ const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, 
 /** Builds the HTTP app without listening: tests use app.inject(); server.ts listens. */
 export async function buildApp(config: Config, deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
   const responders: ScopeResponder[] = [];
+  let owners: UnknownUrlOwner[] = [];
+  const timeouts = serverTimeouts(config);
   const app = Fastify({
+    // Header, request and keep-alive timeouts (src/http/connection.ts); the HTTPS listener uses the same.
+    http: timeouts,
+    requestTimeout: timeouts.requestTimeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    // Requests Node's parser refuses get JSON naming the error, and x-error-message on a Rackspace URL.
+    clientErrorHandler: clientErrorHandler(() => owners),
     logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
@@ -78,7 +87,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
     return503OnClosing: true,
     // Bad percent-encoding and over-long path parameters are answered by the face that owns the URL.
     frameworkErrors: (error, request, reply) => {
-      const respond = responderFor(responders, request.url);
+      const respond = responderFor(responders, request.url) ?? ownerOfUrl(owners, request.url, request.method, request.headers)?.respond;
       if (respond) return respond(error, request, reply);
       return defaultErrorHandler(error, request, reply);
     },
@@ -88,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   app.decorate('config', config);
   app.decorate('frameworkErrorResponders', responders);
   prepareFaces(app);
+  owners = app.unknownUrlOwners;
   const authCache = deps.authCache === false ? undefined : new AuthCache(deps.store.changes);
   if (authCache) app.addHook('onClose', async () => authCache.close());
   // PostgreSQL: the cache is used once the change listener is up (it keeps trying in the background).
@@ -123,7 +133,10 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
     }
   });
 
+  // A URL no scope owns: the face it looks like answers (a shared /api, an unserved /v3), else the app.
   app.setNotFoundHandler((request, reply) => {
+    const owner = ownerOfUrl(owners, request.url, request.method, request.headers);
+    if (owner) return owner.notFound(request, reply);
     reply.code(404).send({ error: 'Not Found', message: `Route ${request.method} ${request.url.split('?')[0]} not found`, statusCode: 404 });
   });
   app.setErrorHandler(defaultErrorHandler);

@@ -14,11 +14,17 @@ import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.j
 import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
 import { describeDemoPanelLink } from './panel-links.js';
+import { loadTls, trustInstructions, type TlsMaterial } from './tls.js';
+import { httpsListener, type HttpsListener } from './http/https-listener.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The HTTPS base URL when TLS is on. */
+  httpsUrl?: string;
+  /** The TLS material served (with the generated CA's file in self-signed mode). */
+  tls?: TlsMaterial;
   close(): Promise<void>;
 }
 
@@ -92,33 +98,65 @@ async function demoPanelLink(app: FastifyInstance, creds: DemoCredentials, url: 
   }
 }
 
+/** Seeds the demo into an empty store, or reads the credentials of an earlier seed; prints them. */
+async function seedOrReadDemo(ctx: DomainContext, config: Config, print: (line: string) => void): Promise<DemoCredentials | null> {
+  if ((await accountsRepo.countAll(ctx.db)) === 0) {
+    const creds = await seedDemo(ctx, baseUrl(config));
+    writeDemoCredentials(config.demoOut, creds);
+    print(describeDemo(creds, config.demoOut));
+    return creds;
+  }
+  if (existsSync(config.demoOut)) {
+    const creds = parseDemoCredentials(readFileSync(config.demoOut, 'utf8'));
+    print('The store already holds data; not seeding again.');
+    print(describeDemo(creds, config.demoOut));
+    return creds;
+  }
+  print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
+  return null;
+}
+
+/** The HTTPS base URL, printed with how clients trust a generated CA. */
+function describeHttps(config: Config, tls: TlsMaterial, port: number, print: (line: string) => void): string {
+  const url = baseUrl({ ...config, publicUrl: undefined }, port).replace(/^http:/, 'https:');
+  print(`partnerhub listening on ${url} (TLS${tls.caFile ? (tls.generated ? ', certificate generated' : ', certificate reused') : ''})`);
+  if (tls.caFile) for (const line of trustInstructions(tls.caFile, url)) print(line);
+  return url;
+}
+
+function closeOnSignals(app: FastifyInstance, close: () => Promise<void>): void {
+  const onSignal = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (e) => {
+        app.log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+}
+
 /** Opens the store, seeds the demo if asked and the store is empty, and listens. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(line + '\n'));
   const clock = options.clock ?? systemClock;
   const secrets = loadSecretBox(config);
+  // Certificates first: a bad --tls-cert stops the start before the store is opened.
+  const tls = await loadTls(config, clock.now());
   const { store, windows, lock } = await openServedStore(config);
   let app: FastifyInstance;
+  let https: HttpsListener | undefined;
+  let httpsPort = 0;
   let demo: DemoCredentials | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
-    if (options.demo) {
-      if ((await accountsRepo.countAll(store.db)) === 0) {
-        const creds = await seedDemo(ctx, baseUrl(config));
-        writeDemoCredentials(config.demoOut, creds);
-        print(describeDemo(creds, config.demoOut));
-        demo = creds;
-      } else if (existsSync(config.demoOut)) {
-        const creds = parseDemoCredentials(readFileSync(config.demoOut, 'utf8'));
-        print('The store already holds data; not seeding again.');
-        print(describeDemo(creds, config.demoOut));
-        demo = creds;
-      } else {
-        print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
-      }
-    }
+    if (options.demo) demo = await seedOrReadDemo(ctx, config, print);
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
+    if (tls) https = httpsListener(app, tls, config);
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
@@ -130,6 +168,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       lock?.release();
     });
     await app.listen({ port: config.port, host: config.host });
+    if (https) httpsPort = await https.listen(config.tlsPort, config.host).catch(async (e) => {
+      // The TLS port is taken: stop the HTTP listener too rather than serve half of what was asked.
+      await app.close();
+      throw e;
+    });
   } catch (e) {
     await store.close().catch(() => undefined);
     lock?.release();
@@ -139,32 +182,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = baseUrl(config, port);
   print(`partnerhub listening on ${url} (store: ${store.description})`);
+  const httpsUrl = tls ? describeHttps(config, tls, httpsPort, print) : undefined;
   if (demo) print(await demoPanelLink(app, demo, url));
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       // Stop accepting, let in-flight requests finish up to the grace period, then close the store.
-      const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownGraceMs);
+      const timer = setTimeout(() => {
+        app.server.closeAllConnections?.();
+        https?.server.closeAllConnections();
+      }, config.shutdownGraceMs);
       timer.unref();
       await app.close();
       clearTimeout(timer);
     })();
     return closing;
   };
-  if (options.handleSignals) {
-    const onSignal = (signal: string) => {
-      app.log.info({ signal }, 'shutting down');
-      close().then(
-        () => process.exit(0),
-        (e) => {
-          app.log.error({ err: e }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
-  }
-  return { app, store, url, close };
+  if (options.handleSignals) closeOnSignals(app, close);
+  return { app, store, url, httpsUrl, tls: tls ?? undefined, close };
 }

@@ -3,7 +3,7 @@ import type { DomainContext } from './context.js';
 import { assertTransaction, inTransaction } from './context.js';
 import type { Job } from './jobs.js';
 import { hashSecret, safeEqual } from './secrets.js';
-import { holderOf, lookupByPublicId, openSecret, resolve, type CredentialLookup } from './credential.js';
+import { cachedHolder, lookupByPublicId, openSecret, resolve, type CredentialLookup } from './credential.js';
 import * as accessTokensRepo from '../store/repositories/access-tokens.js';
 
 /**
@@ -58,7 +58,7 @@ export type AccessTokenLookup = CredentialLookup | { status: 'token_expired' };
 /** One cached lookup (hash → credential holder, as for a CCC key); the expiry is judged on every use. */
 export async function lookupAccessToken(ctx: DomainContext, token: string): Promise<AccessTokenLookup> {
   const hash = hashSecret(token);
-  const found = await holderOf(ctx, `token:${hash}`, (db) => accessTokensRepo.findHolderByTokenHash(db, hash));
+  const { holder: found } = await cachedHolder(ctx, `token:${hash}`, (db) => accessTokensRepo.findHolderByTokenHash(db, hash));
   if (found?.tokenExpiresAt && found.tokenExpiresAt <= ctx.clock.now().toISOString()) return { status: 'token_expired' };
   return resolve(ctx, found);
 }

@@ -117,10 +117,14 @@ export async function listCredentials(ctx: DomainContext, principalGuid?: string
 }
 
 /** The state of a presented credential: faces turn each into their vendor's error. */
-export type CredentialLookup =
+export type CredentialLookup = (
   | { status: 'ok'; credential: Credential; actor: Actor }
   | { status: 'unknown' }
-  | { status: 'expired'; credential: Credential };
+  | { status: 'expired'; credential: Credential }
+) & {
+  /** Answered from this process's cache, without a store read (see evenOutRefusal). */
+  cached?: boolean;
+};
 
 /**
  * Judges a credential read with its principal and account in one statement. Authentication only reads:
@@ -144,27 +148,87 @@ export async function holderOf(
   ctx: DomainContext,
   key: string,
   read: (db: DomainContext['db']) => Promise<credentialsRepo.CredentialHolder | null>,
-): Promise<credentialsRepo.CredentialHolder | null> {
+): Promise<CredentialLookup> {
+  const { holder, cached } = await cachedHolder(ctx, key, read);
+  return cached ? { ...resolve(ctx, holder), cached: true } : resolve(ctx, holder);
+}
+
+/** The holder behind `key`, from this process's cache when it has it (`cached`), else from the store. */
+export async function cachedHolder(
+  ctx: DomainContext,
+  key: string,
+  read: (db: DomainContext['db']) => Promise<credentialsRepo.CredentialHolder | null>,
+): Promise<{ holder: credentialsRepo.CredentialHolder | null; cached: boolean }> {
   const cache = ctx.db.isTransaction ? undefined : ctx.authCache;
-  if (!cache) return read(ctx.db);
-  const cached = cache.get(key);
-  if (cached) return cached;
+  if (!cache) return { holder: await read(ctx.db), cached: false };
+  const hit = cache.get(key);
+  if (hit) return { holder: hit, cached: true };
   const ticket = cache.ticket();
   const found = await read(ctx.db);
   // Unknown credentials are not remembered: a key issued a moment later must work at once.
   if (found) cache.fill(key, ticket, found);
-  return found;
+  return { holder: found, cached: false };
 }
 
 /** Mimecast and Rackspace credentials are named by a public id; the signature check needs the sealed secret opened. */
 export async function lookupByPublicId(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string): Promise<CredentialLookup> {
-  return resolve(ctx, await holderOf(ctx, `${kind}:${publicId}`, (db) => credentialsRepo.findHolderByPublicId(db, kind, publicId)));
+  return holderOf(ctx, `${kind}:${publicId}`, (db) => credentialsRepo.findHolderByPublicId(db, kind, publicId));
 }
 
 /** CCC API keys are stored only as a hash: look the key up by its hash (the cache keys on the hash too). */
 export async function lookupApiKey(ctx: DomainContext, apiKey: string): Promise<CredentialLookup> {
   const hash = hashSecret(apiKey);
-  return resolve(ctx, await holderOf(ctx, `ccc:${hash}`, (db) => credentialsRepo.findHolderByHash(db, hash)));
+  return holderOf(ctx, `ccc:${hash}`, (db) => credentialsRepo.findHolderByHash(db, hash));
+}
+
+/**
+ * Called before a signature-checked key is refused. An unknown key always costs a store read that finds
+ * nothing (unknown keys are not cached), a known one in this process's cache no read at all; so a refusal
+ * answered from the cache makes the very read an unknown key makes, for an id no credential has (public ids
+ * hold no whitespace), and a refused known key takes as long as an unknown one. Accepted requests keep the
+ * cache's saving.
+ */
+export async function evenOutRefusal(ctx: DomainContext, kind: 'mimecast' | 'rackspace', publicId: string, lookup: CredentialLookup): Promise<void> {
+  if (lookup.cached) await credentialsRepo.findHolderByPublicId(ctx.db, kind, `${publicId} `);
+}
+
+/**
+ * The credential a signature check runs against: the one presented, or, when no credential has that public
+ * id, a decoy of the same kind sealed with this server's key. Checking an unknown key against the decoy does
+ * the same work as checking a known key (open the sealed secret, compute the signature, compare in constant
+ * time), so the time an answer takes does not tell a caller whether the key exists. The decoy never verifies:
+ * the face refuses any lookup that is not `ok` whatever the comparison says.
+ */
+export function credentialToVerify(ctx: DomainContext, kind: 'mimecast' | 'rackspace', lookup: CredentialLookup): Credential {
+  return lookup.status === 'unknown' ? decoyCredential(ctx, kind) : lookup.credential;
+}
+
+const decoys = new WeakMap<object, Map<CredentialKind, Credential>>();
+
+/** One decoy per sealing key and kind, made on first use: its secrets are random and never leave the process. */
+function decoyCredential(ctx: DomainContext, kind: 'mimecast' | 'rackspace'): Credential {
+  let byKind = decoys.get(ctx.secrets);
+  if (!byKind) decoys.set(ctx.secrets, (byKind = new Map()));
+  let decoy = byKind.get(kind);
+  if (!decoy) {
+    const secrets = generate(kind);
+    decoy = {
+      guid: newGuid(),
+      principalGuid: newGuid(),
+      kind,
+      publicId: null,
+      secretSealed: secrets.kind === 'ccc' ? null : ctx.secrets.encrypt(secrets.secretKey),
+      secretHash: null,
+      // No application id is registered as the decoy's: comparing against it costs what a real one costs.
+      appId: secrets.kind === 'mimecast' ? secrets.appId : null,
+      appKeySealed: secrets.kind === 'mimecast' ? ctx.secrets.encrypt(secrets.appKey) : null,
+      createdAt: new Date(0).toISOString(),
+      expiresAt: null,
+      revokedAt: null,
+    };
+    byKind.set(kind, decoy);
+  }
+  return decoy;
 }
 
 /** Opens a sealed secret for a signature check. The plain value must stay in the face's memory, never in a log. */

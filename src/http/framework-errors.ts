@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -34,4 +35,29 @@ export function responderFor(responders: ScopeResponder[], url: string): ErrorRe
     if (!best || r.prefix.length > best.prefix.length) best = r;
   }
   return best?.respond;
+}
+
+/** A face that answers URLs no route has, beyond its own prefixes (FaceDefinition.unknownUrls). */
+export interface UnknownUrlOwner {
+  face: string;
+  match: RegExp;
+  claims?(method: string, headers: IncomingHttpHeaders): boolean;
+  errorHeader?: string;
+  notFound(request: FastifyRequest, reply: FastifyReply): unknown;
+  respond: ErrorResponder;
+}
+
+/**
+ * The face a URL no route has belongs to: of the faces whose pattern matches its path, the first that claims
+ * the request by its method and headers, else the default (the one that claims nothing). Without headers
+ * (Node's parser refused them) only the default can be told.
+ */
+export function ownerOfUrl(owners: UnknownUrlOwner[], url: string, method?: string, headers?: IncomingHttpHeaders): UnknownUrlOwner | undefined {
+  const path = url.split('?')[0];
+  const matching = owners.filter((o) => o.match.test(path));
+  if (method && headers) {
+    const claimed = matching.find((o) => o.claims?.(method, headers));
+    if (claimed) return claimed;
+  }
+  return matching.find((o) => !o.claims);
 }

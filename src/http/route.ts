@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { DomainContext } from '../domain/context.js';
-import { setScopeErrorHandler } from './framework-errors.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { setScopeErrorHandler, type UnknownUrlOwner } from './framework-errors.js';
 
 /**
  * The one way every face declares a route. A route names its method and path, its TypeBox schemas
@@ -75,6 +76,20 @@ export interface FaceDefinition<A> {
   codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
   /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
   notFound?(request: FastifyRequest, reply: FastifyReply): unknown;
+  /**
+   * URLs beyond the face's scopes that are still the face's to answer when no route has them: a prefix two
+   * faces share (`/api`), a version the face does not serve (`/v3`). Where several faces match, the first
+   * whose `claims` says the request is its own answers, else the one without `claims`.
+   */
+  unknownUrls?: UnknownUrlClaim;
+  /** The header that carries the message of every error this face answers (Rackspace: x-error-message), also on errors Node's HTTP parser answers for URLs `unknownUrls` matches. */
+  errorHeader?: string;
+}
+
+export interface UnknownUrlClaim {
+  match: RegExp;
+  /** Whether the request (its method and headers) names this face; absent: the face is the default owner. */
+  claims?(method: string, headers: IncomingHttpHeaders): boolean;
 }
 
 export interface FaceScope<A> {
@@ -100,6 +115,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     faceRoutes: RegisteredRoute[];
+    unknownUrlOwners: UnknownUrlOwner[];
   }
   interface FastifyContextConfig {
     face?: FaceName;
@@ -121,11 +137,31 @@ export class NotFoundRoute extends Error {
 export function prepareFaces(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorate('faceRoutes', []);
+  app.decorate('unknownUrlOwners', []);
+}
+
+/** The 404 of a face for a URL it has no route for, through its notFound or its error map. */
+function answerNotFound<A>(face: FaceDefinition<A>, scopeConfig: Record<string, unknown>) {
+  return (request: FastifyRequest, reply: FastifyReply) =>
+    face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply, scopeConfig);
+}
+
+function claimUnknownUrls<A>(app: FastifyInstance, face: FaceDefinition<A>): void {
+  if (!face.unknownUrls) return;
+  app.unknownUrlOwners.push({
+    face: face.name,
+    match: face.unknownUrls.match,
+    claims: face.unknownUrls.claims,
+    errorHeader: face.errorHeader,
+    notFound: answerNotFound(face, {}),
+    respond: (error, request, reply) => face.errors(error, request, reply, {}),
+  });
 }
 
 /** Mounts a face: one encapsulated Fastify context per prefix, each with the face's auth, codec and error map. */
 export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): FastifyPluginAsync {
   return async (app) => {
+    claimUnknownUrls(app, face);
     for (const s of scopes) {
       await app.register(
         async (scope) => {
@@ -133,11 +169,7 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
           face.codec?.(scope, scopeConfig);
           setScopeErrorHandler(scope, (error, request, reply) => face.errors(error, request, reply, scopeConfig));
           // A scope at the root ('') owns only its routes: every other URL stays the app's (or another face's).
-          if (s.prefix) {
-            scope.setNotFoundHandler((request, reply) =>
-              face.notFound ? face.notFound(request, reply) : face.errors(new NotFoundRoute(request.url.split('?')[0]) as any, request, reply, scopeConfig),
-            );
-          }
+          if (s.prefix) scope.setNotFoundHandler(answerNotFound(face, scopeConfig));
           if (face.authenticate) {
             const authenticate = face.authenticate;
             scope.addHook(face.authenticateAt ?? 'onRequest', async (request, reply) => {

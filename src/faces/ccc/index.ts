@@ -22,6 +22,9 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
   authenticateUnknownRoutes: false,
   codec: installCodec,
   errors: cccErrors,
+  // CCC is the default owner of the /api prefix it shares with Mimecast: an unknown /api URL that does not
+  // name Mimecast (see the Mimecast face) gets ServiceStack's 404.
+  unknownUrls: { match: /^\/api(?=[/.;]|$)/i },
 };
 
 export default mountFace(cccFaceDefinition, [

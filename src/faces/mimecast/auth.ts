@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainContext } from '../../domain/context.js';
 import type { Config } from '../../config.js';
 import type { Actor } from '../../domain/principal.js';
-import { isRegisteredAppId, lookupByPublicId, openAppKey, openSecret, type Credential } from '../../domain/credential.js';
+import { credentialToVerify, evenOutRefusal, isRegisteredAppId, lookupByPublicId, openAppKey, openSecret, type Credential } from '../../domain/credential.js';
 import { safeEqual } from '../../domain/secrets.js';
 import { hitRateLimit, hitRateLimitAndClaim, peekRateLimit, type RateDecision } from '../../domain/limits.js';
 import { lookupAccessToken } from '../../domain/access-token.js';
@@ -52,8 +52,8 @@ async function verifySignature(ctx: DomainContext, request: FastifyRequest): Pro
   if (!(await isRegisteredAppId(ctx, appId))) throw FAILURES.unknownApp(appId);
 
   const lookup = await lookupByPublicId(ctx, 'mimecast', accessKey);
-  if (lookup.status === 'unknown') throw FAILURES.invalidSignature();
-  const credential = lookup.credential;
+  // An unknown key is checked against a decoy, so it costs what a known key with a wrong signature costs.
+  const credential = credentialToVerify(ctx, 'mimecast', lookup);
   // The signature covers the path as the client sent it, so one endpoint's signature does not open another.
   const path = request.url.split('?')[0];
   let expected: string;
@@ -63,12 +63,14 @@ async function verifySignature(ctx: DomainContext, request: FastifyRequest): Pro
       .digest('base64');
   } catch {
     // A credential whose secret cannot be opened (the sealing key changed) cannot sign anything.
-    throw FAILURES.invalidSignature();
+    expected = '';
   }
   // The application id is part of what the key is bound to: another application's id does not verify.
   const appMatches = safeEqual(credential.appId ?? '', appId);
-  const signatureMatches = safeEqual(expected, signature);
-  if (!appMatches || !signatureMatches) throw FAILURES.invalidSignature();
+  const signatureMatches = expected !== '' && safeEqual(expected, signature);
+  const verified = lookup.status !== 'unknown' && appMatches && signatureMatches;
+  if (!verified || lookup.status === 'expired') await evenOutRefusal(ctx, 'mimecast', accessKey, lookup);
+  if (!verified) throw FAILURES.invalidSignature();
   if (lookup.status === 'expired') throw FAILURES.bindingExpired();
   return { date, requestId, credential, actor: lookup.actor };
 }

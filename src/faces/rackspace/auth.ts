@@ -2,14 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { MINUTE } from '../../domain/clock.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
 import { hitRateLimit } from '../../domain/limits.js';
-import { lookupByPublicId, openSecret } from '../../domain/credential.js';
+import { credentialToVerify, evenOutRefusal, lookupByPublicId, openSecret } from '../../domain/credential.js';
 import type { Actor } from '../../domain/principal.js';
 import { hashMatches, parseSignatureHeader, timestampFresh } from './signature.js';
 
 /**
  * The face's authentication, run once per request by the route pipeline: X-Api-Signature names the principal,
  * then the principal's rate window is counted. Every signature failure looks the same to the client (403,
- * "Authentication failed."), so a caller cannot tell an unknown key from a wrong secret.
+ * "Authentication failed.") and takes the same work, so a caller cannot tell an unknown key from a wrong secret.
  */
 export async function authenticate(request: FastifyRequest): Promise<Actor> {
   const ctx = request.server.domain;
@@ -20,9 +20,13 @@ export async function authenticate(request: FastifyRequest): Promise<Actor> {
   const policy = { maxAgeMs: config.rackspaceSignatureMaxAgeSeconds * 1000, anyZone: config.rackspaceSignatureAnyZone };
   if (!timestampFresh(parts.timestamp, ctx.clock.now(), policy)) throw refused();
   const found = await lookupByPublicId(ctx, 'rackspace', parts.userKey);
-  if (found.status !== 'ok') throw refused();
+  // An unknown key is checked against a decoy, so it costs what a known key with a wrong hash costs.
   const userAgent = request.headers['user-agent'] ?? '';
-  if (!hashMatches(parts, userAgent, openSecret(ctx, found.credential))) throw refused();
+  const matches = hashMatches(parts, userAgent, openSecret(ctx, credentialToVerify(ctx, 'rackspace', found)));
+  if (found.status !== 'ok' || !matches) {
+    await evenOutRefusal(ctx, 'rackspace', parts.userKey, found);
+    throw refused();
+  }
   await throttle(request, found.actor);
   return found.actor;
 }

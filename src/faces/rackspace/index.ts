@@ -16,7 +16,16 @@ import { aliasRoutes } from './aliases.js';
  * The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs) with their domains,
  * Rackspace mailboxes and aliases; v2 contacts and invoices.
  */
-const face: FaceDefinition<Actor> = { name: 'rackspace', authenticate, codec: rackspaceCodec, errors: rackspaceErrors };
+const face: FaceDefinition<Actor> = {
+  name: 'rackspace',
+  authenticate,
+  codec: rackspaceCodec,
+  errors: rackspaceErrors,
+  // Any version (a client written for /v3 gets a fault it can read) and the v0 page's unversioned /customers,
+  // also followed by `;` or `.`: a 404 fault with x-error-message.
+  unknownUrls: { match: /^\/(v\d+|customers)(?=[/.;]|$)/i },
+  errorHeader: 'x-error-message',
+};
 
 const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [
   ...customerRoutes(version, base, publicPath),
