@@ -14,6 +14,7 @@ import { callbackRefused, methodNotAllowed, unknownOperation, type ResponseStatu
 import { PREDEFINED_FORMS } from './routes/predefined.js';
 import { stringify } from 'csv-stringify/sync';
 import { NotFoundRoute } from '../../http/route.js';
+import { answeredByOwner } from '../../http/framework-errors.js';
 
 export interface CccState {
   format: Format;
@@ -164,7 +165,9 @@ function unknownOperations(scope: FastifyInstance): void {
       method: [...ALL_METHODS, 'OPTIONS'],
       url: `${form}/:operation`,
       config: { face: 'ccc', auth: false, cccVariant: true },
-      handler: async (request) => {
+      handler: async (request, reply) => {
+        // /api/account is Mimecast's prefix, not an operation named "account".
+        if (form === '/api' && answeredByOwner(request, reply, new NotFoundRoute(request.url.split('?')[0]) as never)) return reply;
         throw unknownOperation(stripSuffix((request.params as { operation: string }).operation));
       },
     } as RouteOptions);
