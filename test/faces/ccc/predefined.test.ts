@@ -133,8 +133,11 @@ describe('CCC pre-defined routes and metadata on sqlite', () => {
         else assert.deepEqual(res.json(), { responseStatus: { errorCode: 'NotImplementedException', message, errors: [] } });
       }
     }
-    // Deeper unknown paths under a CCC prefix stay the custom routes' 404.
+    // Deeper unknown paths under a CCC prefix stay the custom routes' 404, and a prefix is not an operation.
     assert.equal((await send('GET', '/api/services/nope/extra')).statusCode, 404);
+    assert.equal((await send('GET', '/api/public', { key: null })).json().responseStatus.message, 'Handler for Request not found: GET /api/public');
+    const mimecast = await send('POST', '/api/account', { key: null, payload: '{"data":[]}', headers: { 'content-type': 'application/json' } });
+    assert.equal(mimecast.json().fail[0].errors[0].code, 'err_resource_not_found');
   });
 
   it('declares each operation once, and its pre-defined routes as aliases of it', () => {
