@@ -43,5 +43,5 @@ export const cccOperations = operationTable(declared);
 export default mountFace(cccFaceDefinition, [
   ...declared,
   // ServiceStack's host conventions, at the root: they own only their own paths.
-  { prefix: '', config: { predefined: true }, routes: [...predefinedRoutes(cccOperations), ...metadataRoutes(cccOperations)] },
+  { prefix: '', config: { predefined: true, operations: cccOperations.map((op) => op.name) }, routes: [...predefinedRoutes(cccOperations), ...metadataRoutes(cccOperations)] },
 ]);

@@ -152,14 +152,15 @@ export function installCodec(scope: FastifyInstance, scopeConfig: Record<string,
     return `${callback}(${payload})`;
   });
   routingConventions(scope);
-  if (scopeConfig.predefined) unknownOperations(scope);
+  if (scopeConfig.predefined) unknownOperations(scope, (scopeConfig.operations as string[] | undefined) ?? []);
 }
 
 /**
  * A pre-defined route naming no operation is answered as ServiceStack answers it: its handler cannot
  * resolve the request DTO and throws NotImplementedException, which ServiceStack maps to 405.
  */
-function unknownOperations(scope: FastifyInstance): void {
+function unknownOperations(scope: FastifyInstance, operations: string[]): void {
+  const known = new Map(operations.map((name) => [name.toLowerCase(), name]));
   for (const form of PREDEFINED_FORMS) {
     scope.route({
       method: [...ALL_METHODS, 'OPTIONS'],
@@ -168,7 +169,10 @@ function unknownOperations(scope: FastifyInstance): void {
       handler: async (request, reply) => {
         // /api/account is Mimecast's prefix, not an operation named "account".
         if (form === '/api' && answeredByOwner(request, reply, new NotFoundRoute(request.url.split('?')[0]) as never)) return reply;
-        throw unknownOperation(stripSuffix((request.params as { operation: string }).operation));
+        const name = stripSuffix((request.params as { operation: string }).operation);
+        // A known operation asked with a verb it has no route for (OPTIONS).
+        const op = known.get(name.toLowerCase());
+        throw op ? methodNotAllowed(request.method, op) : unknownOperation(name);
       },
     } as RouteOptions);
   }

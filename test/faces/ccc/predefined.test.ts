@@ -133,6 +133,8 @@ describe('CCC pre-defined routes and metadata on sqlite', () => {
         else assert.deepEqual(res.json(), { responseStatus: { errorCode: 'NotImplementedException', message, errors: [] } });
       }
     }
+    const options = await send('OPTIONS', '/api/SearchServices');
+    assert.deepEqual([options.statusCode, options.json().responseStatus.message], [405, 'Could not find method named Options(SearchServices) or Any(SearchServices) on Service CccService']);
     // Deeper unknown paths under a CCC prefix stay the custom routes' 404, and a prefix is not an operation.
     assert.equal((await send('GET', '/api/services/nope/extra')).statusCode, 404);
     assert.equal((await send('GET', '/api/public', { key: null })).json().responseStatus.message, 'Handler for Request not found: GET /api/public');
