@@ -196,6 +196,11 @@ describe('CCC metadata on sqlite', () => {
     assert.ok(page.body.includes('&quot;serviceGuid&quot;: &quot;00000000000000000000000000000000&quot;'), 'the sample JSON');
     assert.ok(page.body.includes('&quot;createdOn&quot;: &quot;0001-01-01T00:00:00Z&quot;'));
     assert.equal((await get('/json/metadata?op=NoSuchOperation')).statusCode, 404);
+    // A POST shows the request body it takes.
+    const create = (await get('/json/metadata?op=CreateService')).body;
+    assert.ok(create.includes('POST /api/services HTTP/1.1'));
+    assert.ok(create.includes('&quot;primaryDomain&quot;: &quot;String&quot;'));
+    assert.ok(create.includes('&quot;contact&quot;: {\n    &quot;name&quot;: &quot;String&quot;'));
     const index = await get('/metadata');
     for (const op of cccOperations) assert.ok(index.body.includes(`json/metadata?op=${op.name}`), op.name);
   });

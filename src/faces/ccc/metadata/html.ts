@@ -100,7 +100,7 @@ ${[op.response, ...nested, ...requestNested].map((t) => parametersTable(t, () =>
 <p>To embed the response in a <b>jsonp</b> callback, append <b>?callback=myCallback</b></p>
 <h3>HTTP + JSON</h3>
 <p>The following are sample HTTP requests and responses. The placeholders shown need to be replaced with actual values.</p>
-<pre>${esc(`${verb} ${route.path} HTTP/1.1 \nHost: ${host} \nAccept: application/json`)}</pre>
+<pre>${esc(`${verb} ${route.path} HTTP/1.1 \nHost: ${host} \nAccept: application/json${verb === 'GET' ? '' : `\nContent-Type: application/json\nContent-Length: length\n\n${JSON.stringify(sample(op.request, byName), null, 2)}`}`)}</pre>
 <pre>${esc(`HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: length\n\n${JSON.stringify(sample(op.response, byName), null, 2)}`)}</pre>`,
   );
 }
