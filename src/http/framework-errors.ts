@@ -61,3 +61,18 @@ export function ownerOfUrl(owners: UnknownUrlOwner[], url: string, method?: stri
   }
   return matching.find((o) => !o.claims);
 }
+
+/**
+ * Where a route that catches a whole family of paths (ServiceStack's /api/{Name}) meets another scope's
+ * prefix (Mimecast's /api/account), that scope still answers: its error map gets a not-found for the URL.
+ * Returns false when no scope has the URL as its prefix.
+ */
+export function answeredByOwner(request: FastifyRequest, reply: FastifyReply, notFound: FastifyError): boolean {
+  const path = request.url.split('?')[0];
+  const owner = request.server.frameworkErrorResponders
+    .filter((r) => r.prefix && path.toLowerCase() === r.prefix.toLowerCase())
+    .sort((a, b) => b.prefix.length - a.prefix.length)[0];
+  if (!owner) return false;
+  void owner.respond(notFound, request, reply);
+  return true;
+}

@@ -45,6 +45,13 @@ export interface Route<A, S extends RouteSchema = RouteSchema> {
   schema?: S;
   /** false: the face's authentication does not run (public routes). Default true. */
   auth?: boolean;
+  /**
+   * The operation this route is another address of (a ServiceStack pre-defined route of a CCC operation):
+   * it serves the same operation, so an API description lists the operation once and leaves this out.
+   */
+  aliasOf?: string;
+  /** Not an API operation (a face's self-description: metadata pages, DTO sources): no API description lists it. */
+  hidden?: boolean;
   /** Face-specific facts about the route (a response DTO's name, an API version …), read by its codec and error map. */
   config?: Record<string, unknown>;
   handler(call: Call<A, S>): unknown;
@@ -106,6 +113,10 @@ export interface RegisteredRoute {
   url: string;
   operationId: string;
   auth: boolean;
+  /** Set on another address of a declared operation (see Route.aliasOf): leave it out of API descriptions. */
+  aliasOf?: string;
+  /** Set on routes that are no API operation (see Route.hidden). */
+  hidden?: boolean;
 }
 
 declare module 'fastify' {
@@ -189,11 +200,14 @@ function registerRoute<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A
   const auth = r.auth !== false;
   const methods = Array.isArray(r.method) ? r.method : [r.method];
   for (const url of Array.isArray(r.url) ? r.url : [r.url]) {
-    for (const method of methods) scope.faceRoutes.push({ face: faceName, method, url: scope.prefix + url, operationId: r.operationId, auth });
+    for (const method of methods) {
+      scope.faceRoutes.push({ face: faceName, method, url: scope.prefix + url, operationId: r.operationId, auth, ...(r.aliasOf ? { aliasOf: r.aliasOf } : {}), ...(r.hidden ? { hidden: true } : {}) });
+    }
     scope.route({
       method: r.method,
       url,
-      schema: { ...r.schema, operationId: r.operationId, summary: r.summary, tags: [faceName] } as any,
+      // `hide` is @fastify/swagger's flag for a route its document leaves out.
+      schema: { ...r.schema, operationId: r.operationId, summary: r.summary, tags: [faceName], ...(r.aliasOf || r.hidden ? { hide: true } : {}) } as any,
       config: { ...scopeConfig, ...r.config, face: faceName, operationId: r.operationId, auth },
       handler: (request, reply) =>
         r.handler({

@@ -131,11 +131,18 @@ export function encode(dto: Dto, format: Format, callback: string | null): { con
 }
 
 const SUFFIX = /\.(json|xml|csv)$/i;
+/** A pre-defined route names its format: /xml/reply/{Name}, /api/csv/reply/{Name}. */
+const REPLY_PATH = /^(?:\/api)?\/(json|xml|csv)\/reply\//i;
 
-/** The format a request asks for: ?format= first, then a .json/.xml/.csv suffix, then Accept; JSON by default. */
+/**
+ * The format a request asks for: ?format= first, then the format a pre-defined route names (which, as in
+ * ServiceStack's handlers, Accept does not override), then a .json/.xml/.csv suffix, then Accept; JSON by default.
+ */
 export function negotiate(path: string, formatParam: string | undefined, accept: string | undefined): Format {
   const f = formatParam?.trim().toLowerCase();
   if (f === 'json' || f === 'xml' || f === 'csv') return f;
+  const reply = REPLY_PATH.exec(path);
+  if (reply) return reply[1].toLowerCase() as Format;
   const suffix = SUFFIX.exec(path);
   if (suffix) return suffix[1].toLowerCase() as Format;
   if (!accept) return 'json';

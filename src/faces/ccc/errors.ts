@@ -49,6 +49,11 @@ export function methodNotAllowed(method: string, operationId: string): CccError 
   return new CccError(405, 'NotImplementedException', `Could not find method named ${m}(${operationId}) or Any(${operationId}) on Service CccService`);
 }
 
+/** A pre-defined route naming no operation: ServiceStack's handler throws NotImplementedException, answered 405. */
+export function unknownOperation(name: string): CccError {
+  return new CccError(405, 'NotImplementedException', `The operation '${name}' does not exist for this service`);
+}
+
 /** A value that does not convert to its property's type, worded as ServiceStack words it. */
 function invalidValue(prop: string, value: string): ResponseStatus {
   const message = `'${value}' is an Invalid value for '${prop}'`;

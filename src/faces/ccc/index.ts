@@ -1,7 +1,9 @@
 /**
  * The DeliverySlip Cloud Command Center face (ServiceStack conventions), assembled: its authentication,
  * its codec, its one error map and its routes. It owns only its prefixes — /api/services,
- * /api/resellers, /api/partners, /api/ping and /api/public — so other faces can share /api.
+ * /api/resellers, /api/partners, /api/ping and /api/public — so other faces can share /api, and at the
+ * root only ServiceStack's own paths: the pre-defined routes (/api/{Name}, /json/reply/{Name} …), the
+ * metadata pages and the DTO sources.
  */
 import { mountFace, type FaceDefinition } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
@@ -14,6 +16,9 @@ import { usageRoutes } from './routes/usage.js';
 import { domainRoutes } from './routes/domains.js';
 import { partnerRoutes, resellerRoutes } from './routes/accounts.js';
 import { pingRoutes, publicRoutes } from './routes/public.js';
+import { predefinedRoutes } from './routes/predefined.js';
+import { metadataRoutes } from './routes/metadata.js';
+import { operationTable, type DeclaredScope } from './operations.js';
 
 export const cccFaceDefinition: FaceDefinition<Actor> = {
   name: 'ccc',
@@ -27,10 +32,20 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
   unknownUrls: { match: /^\/api(?=[/.;]|$)/i },
 };
 
-export default mountFace(cccFaceDefinition, [
+/** The custom routes, as the vendor documents them. */
+const declared: DeclaredScope[] = [
   { prefix: '/api/services', routes: [...serviceRoutes, ...statusRoutes, ...usageRoutes, ...domainRoutes] },
   { prefix: '/api/resellers', routes: resellerRoutes },
   { prefix: '/api/partners', routes: partnerRoutes },
   { prefix: '/api/ping', routes: pingRoutes },
   { prefix: '/api/public', routes: publicRoutes },
+];
+
+/** Every operation, read from the custom routes: the pre-defined routes and the metadata are made from it. */
+export const cccOperations = operationTable(declared);
+
+export default mountFace(cccFaceDefinition, [
+  ...declared,
+  // ServiceStack's host conventions, at the root: they own only their own paths.
+  { prefix: '', config: { predefined: true, operations: cccOperations.map((op) => op.name) }, routes: [...predefinedRoutes(cccOperations), ...metadataRoutes(cccOperations)] },
 ]);

@@ -10,9 +10,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import { encodeCsv, encodeXml, isSafeCallback, negotiate, stripSuffix, CONTENT_TYPES, type Format } from './codec.js';
 import { bindToSchema, convertValue, unwrapXmlRoot } from './binding.js';
 import { validatorCompiler } from './validator.js';
-import { callbackRefused, methodNotAllowed, type ResponseStatus } from './errors.js';
+import { callbackRefused, methodNotAllowed, unknownOperation, type ResponseStatus } from './errors.js';
+import { PREDEFINED_FORMS } from './routes/predefined.js';
 import { stringify } from 'csv-stringify/sync';
 import { NotFoundRoute } from '../../http/route.js';
+import { answeredByOwner } from '../../http/framework-errors.js';
 
 export interface CccState {
   format: Format;
@@ -35,6 +37,11 @@ function queryValue(query: unknown, name: string): string | undefined {
 export function cccState(request: FastifyRequest): CccState {
   const r = request as unknown as { [STATE]?: CccState };
   if (r[STATE]) return r[STATE];
+  // The self-description (metadata pages, DTO sources) has one format of its own.
+  if ((request.routeOptions.config as { describes?: boolean } | undefined)?.describes) {
+    r[STATE] = { format: 'json', callback: null, refusedCallback: null };
+    return r[STATE];
+  }
   const format = negotiate(request.url.split('?')[0], queryValue(request.query, 'format'), request.headers.accept);
   const cb = queryValue(request.query, 'callback')?.trim();
   const safe = cb && isSafeCallback(cb) ? cb : null;
@@ -96,17 +103,36 @@ function bindRequest(request: FastifyRequest): void {
     request.params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, props[k] ? convertValue(stripSuffix(v), props[k]) : v]));
   }
   const query = (request.query ?? {}) as Record<string, unknown>;
-  if (schema.querystring) request.query = bindToSchema(query, schema.querystring);
+  const config = request.routeOptions.config as { operationId?: string; operation?: string; predefined?: boolean };
+  const operation = config.operation ?? config.operationId ?? '';
+  if (schema.querystring) request.query = bindToSchema(config.predefined ? predefinedSource(request, query, operation) : query, schema.querystring);
   if (schema.body) {
-    const operationId = (request.routeOptions.config as { operationId?: string }).operationId ?? '';
-    const body = unwrapXmlRoot(request.body, operationId);
+    const body = unwrapXmlRoot(request.body, operation);
     // ServiceStack fills a request DTO from the query string too; the body wins.
     const source = body && typeof body === 'object' && !Array.isArray(body) ? { ...query, ...(body as object) } : { ...query };
     request.body = bindToSchema(source, schema.body);
   }
 }
 
-export function installCodec(scope: FastifyInstance): void {
+/**
+ * A pre-defined route's request DTO: the query string and the body together, the body winning. A body
+ * is JSON whatever its content type says (JsonApiClient sends JSON as text/plain to spare a CORS
+ * preflight), unless it was parsed as a form or XML.
+ */
+function predefinedSource(request: FastifyRequest, query: Record<string, unknown>, operation: string): Record<string, unknown> {
+  let body: unknown = request.body;
+  if (typeof body === 'string' && body.trim()) {
+    try {
+      body = JSON.parse(body);
+    } catch (e) {
+      throw Object.assign(new Error(`Malformed JSON body: ${(e as Error).message}`), { statusCode: 400 });
+    }
+  }
+  body = unwrapXmlRoot(body, operation);
+  return body && typeof body === 'object' && !Array.isArray(body) ? { ...query, ...(body as object) } : { ...query };
+}
+
+export function installCodec(scope: FastifyInstance, scopeConfig: Record<string, unknown> = {}): void {
   scope.setValidatorCompiler(validatorCompiler);
   // Registered before the face's authentication hook, so a refused callback is answered first.
   scope.addHook('onRequest', async (request, reply) => {
@@ -126,6 +152,30 @@ export function installCodec(scope: FastifyInstance): void {
     return `${callback}(${payload})`;
   });
   routingConventions(scope);
+  if (scopeConfig.predefined) unknownOperations(scope, (scopeConfig.operations as string[] | undefined) ?? []);
+}
+
+/**
+ * A pre-defined route naming no operation is answered as ServiceStack answers it: its handler cannot
+ * resolve the request DTO and throws NotImplementedException, which ServiceStack maps to 405.
+ */
+function unknownOperations(scope: FastifyInstance, operations: string[]): void {
+  const known = new Map(operations.map((name) => [name.toLowerCase(), name]));
+  for (const form of PREDEFINED_FORMS) {
+    scope.route({
+      method: [...ALL_METHODS, 'OPTIONS'],
+      url: `${form}/:operation`,
+      config: { face: 'ccc', auth: false, cccVariant: true },
+      handler: async (request, reply) => {
+        // /api/account is Mimecast's prefix, not an operation named "account".
+        if (form === '/api' && answeredByOwner(request, reply, new NotFoundRoute(request.url.split('?')[0]) as never)) return reply;
+        const name = stripSuffix((request.params as { operation: string }).operation);
+        // A known operation asked with a verb it has no route for (OPTIONS).
+        const op = known.get(name.toLowerCase());
+        throw op ? methodNotAllowed(request.method, op) : unknownOperation(name);
+      },
+    } as RouteOptions);
+  }
 }
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
@@ -134,6 +184,8 @@ const SUFFIXES = ['.json', '.xml', '.csv'];
 interface Declared {
   methods: Set<string>;
   operationId: string;
+  /** A pre-defined route: it has no suffixed forms. */
+  predefined: boolean;
 }
 
 /**
@@ -145,23 +197,26 @@ interface Declared {
 function routingConventions(scope: FastifyInstance): void {
   const declared = new Map<string, Declared>();
   scope.addHook('onRoute', function (this: FastifyInstance, opts: RouteOptions & { routePath?: string }) {
-    const config = (opts.config ?? {}) as { face?: string; cccVariant?: boolean; operationId?: string };
+    const config = (opts.config ?? {}) as { face?: string; cccVariant?: boolean; operationId?: string; operation?: string; predefined?: boolean };
     if (config.face !== 'ccc' || config.cccVariant || opts.method === 'HEAD') return;
     const path = opts.routePath ?? '';
     const methods = Array.isArray(opts.method) ? opts.method : [opts.method];
-    const entry = declared.get(path) ?? { methods: new Set<string>(), operationId: config.operationId ?? '' };
+    const entry = declared.get(path) ?? { methods: new Set<string>(), operationId: config.operation ?? config.operationId ?? '', predefined: !!config.predefined };
     for (const m of methods) entry.methods.add(m);
     declared.set(path, entry);
+    // A pre-defined route names its format in its path already.
+    if (config.predefined) return;
     for (const url of variants(path).slice(1)) {
       this.route({ method: opts.method, url, schema: opts.schema, handler: opts.handler, config: { ...opts.config, cccVariant: true } });
     }
   });
   // After the scope's routes are declared, the other methods of each of their paths answer 405.
   scope.after(() => {
-    for (const [path, { methods, operationId }] of declared) {
+    for (const [path, { methods, operationId, predefined }] of declared) {
       const others = ALL_METHODS.filter((m) => !methods.has(m));
       const allow = ALL_METHODS.filter((m) => methods.has(m)).join(', ');
-      for (const url of variants(path)) {
+      if (!others.length) continue;
+      for (const url of predefined ? [path] : variants(path)) {
         scope.route({
           method: others as unknown as string[],
           url,
@@ -175,7 +230,8 @@ function routingConventions(scope: FastifyInstance): void {
     }
   });
   // Fastify's not-found handler covers `prefix` and `prefix/…` only; unknown suffixes of the prefix itself
-  // (/api/ping.json.json, /api/services.txt) are this scope's too.
+  // (/api/ping.json.json, /api/services.txt) are this scope's too. A scope at the root has no such suffix.
+  if (!scope.prefix) return;
   scope.route({
     method: [...ALL_METHODS, 'OPTIONS'],
     url: '.*',

@@ -7,6 +7,7 @@
 import { Type, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { DATETIME_FORMAT, GUID_FORMAT } from './binding.js';
 import { SERVICE_DOMAIN_MAX } from '../../domain/customer-directory.js';
+import { SERVICE_STATUSES } from '../../domain/status.js';
 
 // ---- request properties ----
 
@@ -19,7 +20,8 @@ export const DateTime = () => Type.String({ format: DATETIME_FORMAT });
 /** Int32: the binder converts only what .NET's Int32 parse takes. */
 export const Int32 = (options: object = {}) => Type.Integer(options);
 export const Email = () => Type.String({ format: 'ccc-email' });
-export const Enum = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
+/** A .NET enum: `title` is its type name in the metadata and the DTO sources. */
+export const Enum = <T extends string>(values: readonly T[], title: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], title });
 
 const opt = Type.Optional;
 
@@ -55,7 +57,7 @@ export const SearchServiceStatusChanges = Type.Object({
 
 export const PERIOD_TYPES = ['Daily', 'Monthly'] as const;
 const Period = {
-  PeriodType: opt(Enum(PERIOD_TYPES)),
+  PeriodType: opt(Enum(PERIOD_TYPES, 'PeriodType')),
   Period: opt(DateTime()),
 };
 
@@ -74,7 +76,7 @@ export const GetPublicService = Type.Object({ ServiceCode: Text() });
 /** A contact, when given, must be complete: CCC marks all three of its fields required. */
 const ContactInfo = Type.Object(
   { Name: Text(), Email: Email(), PhoneNumber: Text({ aliases: ['Phone'] }) },
-  { aliases: ['ContactInfo'] },
+  { aliases: ['ContactInfo'], title: 'ContactInfo' },
 );
 
 const CompanyInfo = Type.Object(
@@ -87,7 +89,7 @@ const CompanyInfo = Type.Object(
     Country: opt(Text()),
     Website: opt(Text()),
   },
-  { aliases: ['CompanyInfo'] },
+  { aliases: ['CompanyInfo'], title: 'Company' },
 );
 
 /**
@@ -114,9 +116,14 @@ function dto<P extends TProperties>(title: string, properties: P): TObject {
 
 const str = Type.String;
 const int = Type.Integer;
+// What a string stands for in .NET (`dotnet`, read by the metadata and DTO sources; the wire is the same).
+const guid = () => Type.String({ dotnet: 'Guid' });
+const date = () => Type.String({ dotnet: 'DateTime' });
+const status = () => Type.String({ title: 'ServiceStatus', enum: [...SERVICE_STATUSES] });
+const periodType = () => Type.String({ title: 'PeriodType', enum: [...PERIOD_TYPES] });
 const StringMap = () => Type.Record(Type.String(), Type.String());
 
-const Contact = dto('Contact', { name: str(), email: str(), phoneNumber: str() });
+const Contact = dto('ContactInfo', { name: str(), email: str(), phoneNumber: str() });
 const Company = dto('Company', {
   name: str(),
   address: str(),
@@ -132,20 +139,20 @@ function paged(title: string, item: TSchema) {
 }
 
 export const Service = dto('Service', {
-  serviceGuid: str(),
+  serviceGuid: guid(),
   serviceName: str(),
   serviceCode: str(),
   referenceId: str(),
   primaryDomain: str(),
   jurisdiction: str(),
   branding: StringMap(),
-  status: str(),
-  statusChangedOn: str(),
-  createdOn: str(),
-  trialEndDate: str(),
-  resellerGuid: str(),
+  status: status(),
+  statusChangedOn: date(),
+  createdOn: date(),
+  trialEndDate: date(),
+  resellerGuid: guid(),
   resellerName: str(),
-  partnerGuid: str(),
+  partnerGuid: guid(),
   partnerName: str(),
   totalUserCount: int(),
   contact: Contact,
@@ -153,23 +160,23 @@ export const Service = dto('Service', {
 });
 
 export const ServiceUsage = dto('ServiceUsage', {
-  serviceGuid: str(),
+  serviceGuid: guid(),
   name: str(),
-  status: str(),
+  status: status(),
   serviceCode: str(),
   referenceId: str(),
   primaryDomain: str(),
-  createdOn: str(),
-  trialEndDate: str(),
-  effectiveDate: str(),
+  createdOn: date(),
+  trialEndDate: date(),
+  effectiveDate: date(),
   initialTerm: int(),
-  collectionGuid: str(),
+  collectionGuid: guid(),
   collectionName: str(),
-  clientGuid: str(),
+  clientGuid: guid(),
   contact: Contact,
   company: Company,
-  periodType: str(),
-  period: str(),
+  periodType: periodType(),
+  period: date(),
   totalUserCount: int(),
   proUserCount: int(),
   guestUserCount: int(),
@@ -186,33 +193,33 @@ export const ServiceUsage = dto('ServiceUsage', {
 });
 
 export const ServiceStatusChange = dto('ServiceStatusChange', {
-  serviceGuid: str(),
+  serviceGuid: guid(),
   serviceName: str(),
   serviceCode: str(),
   primaryDomain: str(),
   jurisdiction: str(),
   branding: StringMap(),
   serviceUsage: ServiceUsage,
-  createdOn: str(),
-  resellerGuid: str(),
+  createdOn: date(),
+  resellerGuid: guid(),
   resellerName: str(),
-  partnerGuid: str(),
+  partnerGuid: guid(),
   partnerName: str(),
-  operationGuid: str(),
-  serviceStatusChangeGuid: str(),
-  status: str(),
-  changedOn: str(),
-  changedByUserGuid: str(),
+  operationGuid: guid(),
+  serviceStatusChangeGuid: guid(),
+  status: status(),
+  changedOn: date(),
+  changedByUserGuid: guid(),
   changedByUserEmailAddress: str(),
 });
 
 export const Reseller = dto('Reseller', {
-  resellerGuid: str(),
+  resellerGuid: guid(),
   resellerName: str(),
   referenceId: str(),
   status: str(),
-  createdOn: str(),
-  partnerGuid: str(),
+  createdOn: date(),
+  partnerGuid: guid(),
   partnerName: str(),
   contact: Contact,
   company: Company,
@@ -222,7 +229,7 @@ export const PublicService = dto('PublicService', {
   serviceCode: str(),
   serviceName: str(),
   primaryDomain: str(),
-  status: str(),
+  status: status(),
   branding: StringMap(),
 });
 

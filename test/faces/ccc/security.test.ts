@@ -9,7 +9,7 @@ import { systemActor } from '../../../src/domain/principal.js';
 import { importDailyUsage } from '../../../src/domain/service-usage.js';
 import { issueCredential, revokeCredential } from '../../../src/domain/credential.js';
 import { DAY } from '../../../src/domain/clock.js';
-import { securitySuite, type Caller, type FaceSecuritySpec } from '../../helpers/security.js';
+import { securitySuite, type Caller, type FaceSecuritySpec, type SecurityCase } from '../../helpers/security.js';
 import { injectRequest, type InjectedResponse } from '../../helpers/transport.js';
 
 /** The shared security suite over every declared CCC route: what a key may and may not reach. */
@@ -91,8 +91,39 @@ const cccSecurity: FaceSecuritySpec = {
       // Above reseller A's subtree: its admin and a customer's admin see no partner.
       foreign: (fx) => ({ method: 'GET', url: `/api/partners/${fx.partner.guid}/resellers` }),
     },
+    ...predefinedCases(),
   ],
 };
+
+/**
+ * The same operations at their ServiceStack pre-defined routes (/api/{Name}, /json/reply/{Name}), with
+ * every verb each answers: a GET sends the request DTO as the query string, other verbs as a JSON body.
+ */
+function predefinedCases(): SecurityCase[] {
+  type Dto = (fx: Fixture) => Record<string, string>;
+  const table: [op: string, writes: boolean, dto: Dto, foreign?: Dto][] = [
+    ['SearchServices', false, () => ({})],
+    ['CreateService', true, (fx) => ({ PrimaryDomain: 'security.example', ResellerGuid: fx.resellerA.guid }), (fx) => ({ PrimaryDomain: 'security.example', ResellerGuid: fx.resellerB.guid })],
+    ['GetService', false, (fx) => ({ ServiceGuid: fx.a1.guid }), (fx) => ({ ServiceGuid: fx.b1.guid })],
+    ['SearchServiceStatusChanges', false, () => ({})],
+    ['SearchServiceUsage', false, () => ({})],
+    ['GetServiceUsage', false, (fx) => ({ ServiceGuid: fx.a1.guid }), (fx) => ({ ServiceGuid: fx.b1.guid })],
+    ['GetReseller', false, (fx) => ({ ResellerGuid: fx.resellerA.guid }), (fx) => ({ ResellerGuid: fx.resellerB.guid })],
+    ['GetResellerServices', false, (fx) => ({ ResellerGuid: fx.resellerA.guid }), (fx) => ({ ResellerGuid: fx.resellerB.guid })],
+    ['GetPartnerResellers', false, (fx) => ({ PartnerGuid: fx.partner.guid }), (fx) => ({ PartnerGuid: fx.partner.guid })],
+  ];
+  const request = (method: string, op: string, dto: Record<string, string>) =>
+    method === 'GET' ? { method, url: `/api/${op}?${new URLSearchParams(dto)}` } : { method, url: `/json/reply/${op}`, body: dto };
+  return table.flatMap(([op, writes, dto, foreign]) =>
+    (writes ? ['POST'] : ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).map((method) => ({
+      operationId: `${op}_predefined`,
+      method,
+      writes,
+      request: (fx: Fixture) => request(method, op, dto(fx)),
+      ...(foreign ? { foreign: (fx: Fixture) => request(method, op, foreign(fx)) } : {}),
+    })),
+  );
+}
 
 type Expect = number | { status: 200; items: number };
 
