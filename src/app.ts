@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { faces } from './faces/index.js';
 import { responderFor, type ScopeResponder } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
+import { openApi } from './http/openapi.js';
 
 export interface AppDeps {
   store: Store;
@@ -127,6 +128,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   });
   app.setErrorHandler(defaultErrorHandler);
 
+  // The document generator sees every route registered after it.
+  await openApi(app);
   for (const face of faces) {
     await app.register(face);
   }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, F
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { DomainContext } from '../domain/context.js';
 import { setScopeErrorHandler } from './framework-errors.js';
+import type { FaceOpenApi } from './face-openapi.js';
 
 /**
  * The one way every face declares a route. A route names its method and path, its TypeBox schemas
@@ -75,6 +76,8 @@ export interface FaceDefinition<A> {
   codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
   /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
   notFound?(request: FastifyRequest, reply: FastifyReply): unknown;
+  /** How the face describes itself in the OpenAPI document (security scheme, errors, examples). */
+  openapi?: FaceOpenApi;
 }
 
 export interface FaceScope<A> {
@@ -100,6 +103,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     faceRoutes: RegisteredRoute[];
+    /** Each mounted face's own description for the OpenAPI document, by face name. */
+    faceDocs: Partial<Record<FaceName, FaceOpenApi>>;
   }
   interface FastifyContextConfig {
     face?: FaceName;
@@ -121,11 +126,13 @@ export class NotFoundRoute extends Error {
 export function prepareFaces(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorate('faceRoutes', []);
+  app.decorate('faceDocs', {});
 }
 
 /** Mounts a face: one encapsulated Fastify context per prefix, each with the face's auth, codec and error map. */
 export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): FastifyPluginAsync {
   return async (app) => {
+    if (face.openapi) app.faceDocs[face.name] = face.openapi;
     for (const s of scopes) {
       await app.register(
         async (scope) => {

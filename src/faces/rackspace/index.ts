@@ -8,9 +8,10 @@ import { customerStateRoutes } from './customer-state.js';
 import { loginTokenRoutes } from './login-tokens.js';
 import { contactRoutes } from './contacts.js';
 import { invoiceRoutes } from './invoices.js';
+import { rackspaceOpenApi } from './openapi.js';
 
 /** The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs), v2 contacts and invoices. */
-const face: FaceDefinition<Actor> = { name: 'rackspace', authenticate, codec: rackspaceCodec, errors: rackspaceErrors };
+const face: FaceDefinition<Actor> = { name: 'rackspace', authenticate, codec: rackspaceCodec, errors: rackspaceErrors, openapi: rackspaceOpenApi };
 
 const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [
   ...customerRoutes(version, base, publicPath),
