@@ -52,6 +52,8 @@ export interface FaceOpenApi {
   securityScheme: Record<string, unknown>;
   /** Each error status the face answers with, and what it means (the error body's schema is the route's 4xx/5xx). */
   errors: Record<string, string>;
+  /** Statuses only the authentication gives: left out of public operations. */
+  authStatuses?: string[];
   examples: Record<string, OperationExamples>;
   /** Errors with example bodies, by status, shown on every operation of the face. */
   errorExamples?: Record<string, Example[]>;

@@ -62,7 +62,9 @@ function declareErrors(op: Json, facts: FaceOpenApi): void {
   if (responses['200']?.description === 'Default Response') responses['200'].description = 'OK';
   // Routes that answer a bare 200 declare no success schema; the document still says what success is.
   if (!Object.keys(responses).some((s) => s.startsWith('2'))) responses['200'] = { description: 'OK, with an empty body' };
+  const open = Array.isArray(op.security) && op.security.length === 0;
   for (const [status, description] of Object.entries(facts.errors)) {
+    if (open && facts.authStatuses?.includes(status)) continue;
     const existing = responses[status];
     if (existing) {
       existing.description = `${existing.description}\n\n${description}`;

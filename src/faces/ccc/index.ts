@@ -13,6 +13,7 @@ import { statusRoutes } from './routes/status.js';
 import { usageRoutes } from './routes/usage.js';
 import { partnerRoutes, resellerRoutes } from './routes/accounts.js';
 import { pingRoutes, publicRoutes } from './routes/public.js';
+import { cccOpenApi } from './openapi.js';
 
 export const cccFaceDefinition: FaceDefinition<Actor> = {
   name: 'ccc',
@@ -21,6 +22,7 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
   authenticateUnknownRoutes: false,
   codec: installCodec,
   errors: cccErrors,
+  openapi: cccOpenApi,
 };
 
 export default mountFace(cccFaceDefinition, [

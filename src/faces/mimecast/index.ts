@@ -5,6 +5,7 @@ import { mimecastCodec } from './codec.js';
 import { respond } from './errors.js';
 import { accountRoutes } from './account-routes.js';
 import { provisioningRoutes } from './provisioning-routes.js';
+import { mimecastOpenApi } from './openapi.js';
 
 /**
  * The Mimecast API 1.0 face: account and provisioning endpoints under /api/account/ and /api/provisioning/.
@@ -17,6 +18,7 @@ const face: FaceDefinition<Actor> = {
   authenticateUnknownRoutes: false,
   codec: mimecastCodec,
   errors: respond,
+  openapi: mimecastOpenApi,
 };
 
 export const mimecastFace = mountFace(face, [

@@ -188,6 +188,7 @@ export const rackspaceOpenApi: FaceOpenApi = {
     '413': '`badRequestFault`: "Request body too large".',
     '500': '`appsFault`: "Internal Server Error", without internals.',
   },
+  authStatuses: ['403'],
   errorExamples,
   examples: examplesByOperation(),
   operation,
