@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import { XMLParser } from 'fast-xml-parser';
 import type { Store } from './store/connect.js';
@@ -66,7 +66,13 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
 const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, htmlEntities: true });
 
 /** Builds the HTTP app without listening: tests use app.inject(); server.ts listens. */
-export async function buildApp(config: Config, deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Told of every route as Fastify registers it (tests that compare the routes with the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
   const responders: ScopeResponder[] = [];
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
@@ -85,6 +91,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
     forceCloseConnections: 'idle',
   });
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('config', config);
   app.decorate('frameworkErrorResponders', responders);
   prepareFaces(app);
