@@ -14,7 +14,7 @@ operations from this page. No key or an unknown one is a 401 "Not Authenticated"
 
 const DESCRIPTION = `DeliverySlip Cloud Command Center API v8.4.0.0, a ServiceStack API under \`/api/services\`, \`/api/resellers\`,
 \`/api/partners\`, \`/api/ping\` and \`/api/public\`. The format is chosen by \`?format=json|xml|csv\`, then a \`.json\`/\`.xml\`/\`.csv\`
-path suffix, then \`Accept\`; JSON by default; \`?callback=name\` wraps JSON as JSONP. Query keys and body properties match in any letter
+path suffix (also on a trailing path parameter: \`/api/services/{guid}.xml\`), then \`Accept\`; JSON by default; \`?callback=name\` wraps JSON as JSONP. Query keys and body properties match in any letter
 case; GUIDs are accepted in any of .NET's forms and written as 32 hex digits. Another method on a known path is a 405 naming the
 operation. Errors are \`{"responseStatus":{"errorCode","message","errors":[…]}}\` in the negotiated format. See docs/ccc.md.`;
 
