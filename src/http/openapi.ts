@@ -33,6 +33,9 @@ const INFO = {
     'account in all three. Each face authenticates the way its vendor does: see the security schemes.',
 };
 
+const LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="40"><text x="0" y="28" font-family="sans-serif" font-size="24" font-weight="bold" fill="#fff">partnerhub</text></svg>';
+
 /** The document's view of one route: hidden unless it is an operation of a vendor face. */
 function transformRoute(app: FastifyInstance, operations: Operations, schema: FastifySchema | undefined, url: string, route: RouteOptions, document: Record<string, any>) {
   const config = (route.config ?? {}) as Record<string, unknown>;
@@ -100,5 +103,7 @@ export async function openApi(app: FastifyInstance): Promise<void> {
     },
     // No online validator badge: the page makes no request beyond this server.
     validatorUrl: false,
+    // The page's name instead of Fastify's logo (a data: URI, so no request either); it links to this server's start page.
+    logo: { type: 'image/svg+xml', content: Buffer.from(LOGO), href: '/', target: '_self' },
   });
 }
