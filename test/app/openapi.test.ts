@@ -107,6 +107,7 @@ describe('OpenAPI document', () => {
       assert.equal(op.tags?.length, 1, `${method} ${path}`);
       assert.ok(VENDOR_FACES.includes(op.tags[0]));
       assert.ok(!ids.has(op.operationId), op.operationId);
+      assert.ok(op.summary, `${op.operationId} has a summary`);
       ids.add(op.operationId);
     }
     assert.deepEqual(all.tags.map((t: Json) => t.name), VENDOR_FACES);
