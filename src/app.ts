@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import formbody from '@fastify/formbody';
 import { XMLParser } from 'fast-xml-parser';
 import type { Store } from './store/connect.js';
@@ -15,6 +15,7 @@ import { faces } from './faces/index.js';
 import { ownerOfUrl, responderFor, type ScopeResponder, type UnknownUrlOwner } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
 import { clientErrorHandler, serverTimeouts } from './http/connection.js';
+import { openApi } from './http/openapi.js';
 
 export interface AppDeps {
   store: Store;
@@ -67,7 +68,13 @@ export const STATUS_FOR_CODE: Record<ErrorCode, number> = {
 const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, htmlEntities: true });
 
 /** Builds the HTTP app without listening: tests use app.inject(); server.ts listens. */
-export async function buildApp(config: Config, deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Told of every route as Fastify registers it (tests that compare the routes with the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
   const responders: ScopeResponder[] = [];
   let owners: UnknownUrlOwner[] = [];
   const timeouts = serverTimeouts(config);
@@ -94,6 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
     forceCloseConnections: 'idle',
   });
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.decorate('config', config);
   app.decorate('frameworkErrorResponders', responders);
   prepareFaces(app);
@@ -141,6 +149,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   });
   app.setErrorHandler(defaultErrorHandler);
 
+  // The document generator sees every route registered after it.
+  await openApi(app);
   for (const face of faces) {
     await app.register(face);
   }

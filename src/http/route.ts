@@ -3,6 +3,8 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { DomainContext } from '../domain/context.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setScopeErrorHandler, type UnknownUrlOwner } from './framework-errors.js';
+import { setScopeErrorHandler } from './framework-errors.js';
+import type { FaceOpenApi } from './face-openapi.js';
 
 /**
  * The one way every face declares a route. A route names its method and path, its TypeBox schemas
@@ -83,6 +85,8 @@ export interface FaceDefinition<A> {
   codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
   /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
   notFound?(request: FastifyRequest, reply: FastifyReply): unknown;
+  /** How the face describes itself in the OpenAPI document (security scheme, errors, examples). */
+  openapi?: FaceOpenApi;
   /**
    * URLs beyond the face's scopes that are still the face's to answer when no route has them: a prefix two
    * faces share (`/api`), a version the face does not serve (`/v3`). Where several faces match, the first
@@ -127,6 +131,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     faceRoutes: RegisteredRoute[];
     unknownUrlOwners: UnknownUrlOwner[];
+    /** Each mounted face's own description for the OpenAPI document, by face name. */
+    faceDocs: Partial<Record<FaceName, FaceOpenApi>>;
   }
   interface FastifyContextConfig {
     face?: FaceName;
@@ -148,6 +154,7 @@ export class NotFoundRoute extends Error {
 export function prepareFaces(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorate('faceRoutes', []);
+  app.decorate('faceDocs', {});
   app.decorate('unknownUrlOwners', []);
 }
 
@@ -173,6 +180,7 @@ function claimUnknownUrls<A>(app: FastifyInstance, face: FaceDefinition<A>): voi
 export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): FastifyPluginAsync {
   return async (app) => {
     claimUnknownUrls(app, face);
+    if (face.openapi) app.faceDocs[face.name] = face.openapi;
     for (const s of scopes) {
       await app.register(
         async (scope) => {

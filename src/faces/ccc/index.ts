@@ -19,6 +19,7 @@ import { pingRoutes, publicRoutes } from './routes/public.js';
 import { predefinedRoutes } from './routes/predefined.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { operationTable, type DeclaredScope } from './operations.js';
+import { cccOpenApi } from './openapi.js';
 
 export const cccFaceDefinition: FaceDefinition<Actor> = {
   name: 'ccc',
@@ -30,6 +31,7 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
   // CCC is the default owner of the /api prefix it shares with Mimecast: an unknown /api URL that does not
   // name Mimecast (see the Mimecast face) gets ServiceStack's 404.
   unknownUrls: { match: /^\/api(?=[/.;]|$)/i },
+  openapi: cccOpenApi,
 };
 
 /** The custom routes, as the vendor documents them. */

@@ -8,6 +8,7 @@ import { accountRoutes } from './account-routes.js';
 import { provisioningRoutes } from './provisioning-routes.js';
 import { loginRoutes } from './login-routes.js';
 import { oauthRoutes } from './oauth-routes.js';
+import { mimecastOpenApi } from './openapi.js';
 
 /**
  * Whether a request under the /api prefix Mimecast shares with CCC is a Mimecast client's: it signs with
@@ -35,6 +36,7 @@ const face: FaceDefinition<Actor> = {
   codec: mimecastCodec,
   errors: respond,
   unknownUrls: { match: /^\/api(?=[/.;]|$)/i, claims: namesMimecast },
+  openapi: mimecastOpenApi,
 };
 
 export const mimecastFace = mountFace(face, [

@@ -23,6 +23,7 @@ export function contactRoutes(): Route<Actor, any>[] {
       method: 'GET',
       url: list,
       operationId: 'ListContacts',
+      summary: 'Lists a customer’s company contacts, in pages',
       schema: listSchema,
       async handler({ actor, params, query, domain }) {
         const account = await visibleAccountBy(domain, actor, customerKey(actor, params.accountNumber));
@@ -33,6 +34,7 @@ export function contactRoutes(): Route<Actor, any>[] {
       method: 'GET',
       url: one,
       operationId: 'ShowContact',
+      summary: 'Shows one company contact',
       schema: showSchema,
       async handler({ actor, params, domain }) {
         const account = await visibleAccountBy(domain, actor, customerKey(actor, params.accountNumber));
@@ -43,6 +45,7 @@ export function contactRoutes(): Route<Actor, any>[] {
       method: 'POST',
       url: list,
       operationId: 'AddContact',
+      summary: 'Adds a company contact (every field required)',
       schema: addSchema,
       async handler({ request, reply, actor, params, body, domain }) {
         const contact = await transaction(domain, async (tx) => {
@@ -58,6 +61,7 @@ export function contactRoutes(): Route<Actor, any>[] {
       method: 'PUT',
       url: one,
       operationId: 'EditContact',
+      summary: 'Changes a company contact',
       schema: editSchema,
       async handler({ actor, params, body, domain }) {
         const contact = await transaction(domain, async (tx) => {
@@ -71,6 +75,7 @@ export function contactRoutes(): Route<Actor, any>[] {
       method: 'DELETE',
       url: one,
       operationId: 'DeleteContact',
+      summary: 'Removes a company contact (one billing and one primary contact must remain)',
       schema: deleteSchema,
       async handler({ reply, actor, params, domain }) {
         await transaction(domain, async (tx) => removeContact(tx, actor, await lockVisibleAccount(tx, actor, customerKey(actor, params.accountNumber)), params.contactId));

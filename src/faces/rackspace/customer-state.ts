@@ -18,6 +18,7 @@ export function customerStateRoutes(base: string): Route<Actor, any>[] {
       method: 'POST',
       url: `${base}/:accountNumber/disable`,
       operationId: 'DisableCustomer',
+      summary: 'Suspends a customer and its services (once per 5 minutes)',
       schema,
       config,
       async handler({ reply, actor, params, domain }) {
@@ -29,6 +30,7 @@ export function customerStateRoutes(base: string): Route<Actor, any>[] {
       method: 'POST',
       url: `${base}/:accountNumber/enable`,
       operationId: 'EnableCustomer',
+      summary: 'Re-enables a suspended customer (once per 5 minutes)',
       schema,
       config,
       async handler({ reply, actor, params, domain }) {

@@ -1,4 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { DomainContext } from '../../domain/context.js';
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
 import { closeAccount, createAccount, editAccount, findAccount, listAccounts, lockVisibleAccount } from '../../domain/account.js';
@@ -21,6 +22,21 @@ type Response = ReturnType<typeof responses>;
 
 const whole = (raw: string | undefined, fallback: number) => (raw === undefined || raw.trim() === '' ? fallback : Number(raw.trim()));
 
+/** One page of the index: the caller's sub-accounts, searched by name start or content. */
+async function indexPage(domain: DomainContext, actor: Actor, query: Static<typeof CustomerIndexQuery>) {
+  const size = Math.min(whole(query.size, PAGE_SIZE_DEFAULT), PAGE_SIZE_MAX);
+  const offset = whole(query.offset, 0);
+  const startswith = query.startswith || undefined;
+  const page = await listAccounts(domain, actor, {
+    childrenOf: actor.accountGuid,
+    startsWith: startswith === '0-9' ? { digit: true } : startswith,
+    contains: query.contains || undefined,
+    limit: size,
+    offset,
+  });
+  return { offset, size, total: page.total, customers: page.items.map(customerSummary) };
+}
+
 export function customerRoutes(version: Version, base: string, publicPath: string): Route<Actor, any>[] {
   const Body = CustomerBody[version];
   const fields = CUSTOMER_FIELDS[version];
@@ -40,24 +56,14 @@ export function customerRoutes(version: Version, base: string, publicPath: strin
             version === 'v1' ? await findSubAccountByReference(domain, actor, query.referenceNumber) : await findAccount(domain, actor, { referenceNumber: query.referenceNumber });
           return sendDocument(request, reply, 'customer', customerDocument(account, version));
         }
-        const size = Math.min(whole(query.size, PAGE_SIZE_DEFAULT), PAGE_SIZE_MAX);
-        const offset = whole(query.offset, 0);
-        const startswith = query.startswith || undefined;
-        const page = await listAccounts(domain, actor, {
-          childrenOf: actor.accountGuid,
-          startsWith: startswith === '0-9' ? { digit: true } : startswith,
-          contains: query.contains || undefined,
-          limit: size,
-          offset,
-        });
-        const doc = { offset, size, total: page.total, customers: page.items.map(customerSummary) };
-        return sendDocument(request, reply, 'customerList', doc, { customers: 'customer' });
+        return sendDocument(request, reply, 'customerList', await indexPage(domain, actor, query), { customers: 'customer' });
       },
     }),
     route<Actor, typeof params & { response: Response }>({
       method: 'GET',
       url: `${base}/:accountNumber`,
       operationId: 'ShowCustomer',
+      summary: 'Shows a customer (`me`: the caller’s own account)',
       schema: { ...params, response: responses(Shown) },
       async handler({ request, reply, actor, params: p, domain }) {
         const account = await findAccount(domain, actor, customerKey(actor, p.accountNumber));
@@ -82,6 +88,7 @@ export function customerRoutes(version: Version, base: string, publicPath: strin
       method: 'PUT',
       url: `${base}/:accountNumber`,
       operationId: 'EditCustomer',
+      summary: 'Changes a customer’s fields',
       schema: { ...params, body: Body, response: responses() },
       async handler({ reply, actor, params: p, body, domain }) {
         await transaction(domain, async (tx) => editAccount(tx, actor, await lockVisibleAccount(tx, actor, customerKey(actor, p.accountNumber)), accountFields(body, fields)));
@@ -92,6 +99,7 @@ export function customerRoutes(version: Version, base: string, publicPath: strin
       method: 'DELETE',
       url: `${base}/:accountNumber`,
       operationId: 'DeleteCustomer',
+      summary: 'Deletes a customer (closes the account)',
       schema: { ...params, response: responses() },
       async handler({ reply, actor, params: p, domain }) {
         await transaction(domain, async (tx) => closeAccount(tx, actor, await lockVisibleAccount(tx, actor, customerKey(actor, p.accountNumber))));

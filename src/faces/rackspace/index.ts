@@ -11,6 +11,7 @@ import { invoiceRoutes } from './invoices.js';
 import { domainRoutes } from './domains.js';
 import { mailboxRoutes } from './mailboxes.js';
 import { aliasRoutes } from './aliases.js';
+import { rackspaceOpenApi } from './openapi.js';
 
 /**
  * The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs) with their domains,
@@ -25,6 +26,7 @@ const face: FaceDefinition<Actor> = {
   // also followed by `;` or `.`: a 404 fault with x-error-message.
   unknownUrls: { match: /^\/(v\d+|customers)(?=[/.;]|$)/i },
   errorHeader: 'x-error-message',
+  openapi: rackspaceOpenApi,
 };
 
 const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [

@@ -16,6 +16,7 @@ export function invoiceRoutes(): Route<Actor, any>[] {
       method: 'GET',
       url: list,
       operationId: 'ListInvoices',
+      summary: 'Lists a customer’s invoices, most recent first',
       schema: listSchema,
       async handler({ actor, params, query, domain }) {
         const account = await visibleAccountBy(domain, actor, customerKey(actor, params.accountNumber));

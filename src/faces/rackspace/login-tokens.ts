@@ -15,6 +15,7 @@ export function loginTokenRoutes(base: string): Route<Actor, any>[] {
       method: 'POST',
       url: `${base}/:accountNumber/loginToken`,
       operationId: 'CreateLoginToken',
+      summary: 'A single-sign-on token for the control panel, valid for 10 minutes',
       schema,
       async handler({ request, reply, actor, params, body, domain }) {
         const issued = await transaction(domain, async (tx) => {

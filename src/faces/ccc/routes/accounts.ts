@@ -9,6 +9,7 @@ export const resellerRoutes = [
     method: 'GET',
     url: '/:ResellerGuid',
     operationId: 'GetReseller',
+    summary: 'Shows one reseller',
     config: ccc('Reseller', { notFoundAs: 'Reseller' }),
     schema: { params: ResellerGuidParams, response: responses(Reseller) },
     async handler({ actor, params, domain }) {
@@ -20,6 +21,7 @@ export const resellerRoutes = [
     method: 'GET',
     url: '/:ResellerGuid/services',
     operationId: 'GetResellerServices',
+    summary: 'Lists a reseller’s services',
     config: ccc('ServicesResponse', { notFoundAs: 'Reseller' }),
     schema: { params: ResellerGuidParams, querystring: PagingQuery, response: responses(ServicesResponse) },
     async handler({ actor, params, query, domain }) {
@@ -35,6 +37,7 @@ export const partnerRoutes = [
     method: 'GET',
     url: '/:PartnerGuid/resellers',
     operationId: 'GetPartnerResellers',
+    summary: 'Lists a partner’s resellers',
     config: ccc('ResellersResponse', { notFoundAs: 'Partner' }),
     schema: { params: PartnerGuidParams, querystring: PagingQuery, response: responses(ResellersResponse) },
     async handler({ actor, params, query, domain }) {

@@ -9,6 +9,7 @@ export const serviceRoutes = [
     method: 'GET',
     url: '',
     operationId: 'SearchServices',
+    summary: 'Searches the services (customer accounts) the key can see',
     config: ccc('ServicesResponse'),
     schema: { querystring: SearchServices, response: responses(ServicesResponse) },
     async handler({ actor, query: q, domain }) {
@@ -29,6 +30,7 @@ export const serviceRoutes = [
     method: 'POST',
     url: '',
     operationId: 'CreateService',
+    summary: 'Creates a service below a reseller',
     config: ccc('Service', { notFoundAs: 'Reseller', requires: 'account.create' }),
     schema: { body: CreateService, response: responses(Service) },
     async handler({ actor, body: b, domain }) {
@@ -53,6 +55,7 @@ export const serviceRoutes = [
     method: 'GET',
     url: '/:ServiceGuid',
     operationId: 'GetService',
+    summary: 'Shows one service',
     config: ccc('Service', { notFoundAs: 'Service' }),
     schema: { params: ServiceGuidParams, response: responses(Service) },
     async handler({ actor, params, domain }) {

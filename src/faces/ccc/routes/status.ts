@@ -9,6 +9,7 @@ export const statusRoutes = [
     method: 'GET',
     url: '/status',
     operationId: 'SearchServiceStatusChanges',
+    summary: 'Searches the status history of services',
     config: ccc('ServiceStatusChangesResponse'),
     schema: { querystring: SearchServiceStatusChanges, response: responses(ServiceStatusChangesResponse) },
     async handler({ actor, query: q, domain }) {

@@ -14,6 +14,7 @@ export const usageRoutes = [
     method: 'GET',
     url: '/usage',
     operationId: 'SearchServiceUsage',
+    summary: 'Searches daily or monthly service usage',
     config: ccc('ServiceUsageResponse'),
     schema: { querystring: SearchServiceUsage, response: responses(ServiceUsageResponse) },
     async handler({ actor, query: q, domain }) {
@@ -33,6 +34,7 @@ export const usageRoutes = [
     method: 'GET',
     url: '/:ServiceGuid/serviceusage',
     operationId: 'GetServiceUsage',
+    summary: 'One service’s usage',
     config: ccc('ServiceUsage', { notFoundAs: 'Service' }),
     schema: { params: ServiceGuidParams, querystring: GetServiceUsage, response: responses(ServiceUsage) },
     async handler({ actor, params, query: q, domain }) {
