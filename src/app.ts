@@ -14,6 +14,8 @@ import type { Config } from './config.js';
 import { faces } from './faces/index.js';
 import { responderFor, type ScopeResponder } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
+import { AppMetrics, registerMetrics } from './ops/metrics.js';
+import { registerLanding } from './ops/landing.js';
 
 export interface AppDeps {
   store: Store;
@@ -23,6 +25,8 @@ export interface AppDeps {
   authCache?: boolean;
   /** Keep rate windows and replay ids here instead of the store: only for a store's sole server (server.ts). */
   rateWindows?: RateWindows;
+  /** Where the demo credentials were written, when the server was started with demo data (the landing page says so). */
+  demoCredentialsFile?: string;
 }
 
 declare module 'fastify' {
@@ -92,7 +96,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   // PostgreSQL: the cache is used once the change listener is up (it keeps trying in the background).
   await deps.store.changes.ready();
   const { db, dialect } = deps.store;
-  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows });
+  const metrics = config.metrics ? new AppMetrics(deps.store) : undefined;
+  const observer = metrics?.observer;
+  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows, observer });
+  // Before the faces: hooks reach only the scopes registered after them.
+  if (metrics) registerMetrics(app, metrics);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -130,6 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   for (const face of faces) {
     await app.register(face);
   }
+  registerLanding(app, { store: deps.store, demoCredentialsFile: deps.demoCredentialsFile });
   return app;
 }
 

@@ -118,7 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       }
     }
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
-    app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
+    app = await buildApp(config, { store, clock, secrets, rateWindows: windows, demoCredentialsFile: demo ? config.demoOut : undefined });
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
