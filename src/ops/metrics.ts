@@ -76,10 +76,11 @@ export class AppMetrics {
     this.registry = Registry.merge([this.own, processMetrics()]);
   }
 
-  /** Counts one answered request under its route pattern (Fastify's routeOptions.url), or `unmatched`. */
+  /** Counts one answered request under its face and route pattern (Fastify's routeOptions.url); an unknown URL is `none`/`unmatched`. */
   countRequest(request: FastifyRequest, reply: FastifyReply): void {
-    const face = request.routeOptions.config?.face ?? 'app';
-    const route = request.routeOptions.url ?? 'unmatched';
+    const pattern = request.routeOptions.url;
+    const face = request.routeOptions.config?.face ?? (pattern ? 'app' : 'none');
+    const route = pattern ?? 'unmatched';
     const method = request.method;
     this.requests.inc({ face, route, method, status: String(reply.statusCode) });
     this.latency.observe({ face, route, method }, reply.elapsedTime / 1000);

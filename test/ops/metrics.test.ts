@@ -65,6 +65,8 @@ for (const kind of STORE_KINDS) {
       await cccClient(t.app, fx.reader.ccc.apiKey).searchServiceStatusChanges({ ServiceGuid: fx.a1.guid });
       const css = await t.app.inject({ method: 'GET', url: '/panel/static/panel.css' });
       assert.equal(css.statusCode, 200);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/no/such/page-4711' })).statusCode, 404);
 
       const m = await scrape(t.app);
       const requests = 'partnerhub_http_requests_total';
@@ -72,6 +74,9 @@ for (const kind of STORE_KINDS) {
       assert.equal(valueOf(m, requests, { face: 'mimecast', route: '/api/account/get-account', method: 'POST', status: '200' }), 1);
       assert.equal(valueOf(m, requests, { face: 'ccc', method: 'GET', status: '200' }), 1);
       assert.equal(valueOf(m, requests, { face: 'panel', route: '/panel/static/panel.css', method: 'GET', status: '200' }), 1);
+      assert.equal(valueOf(m, requests, { face: 'app', route: '/healthz', method: 'GET', status: '200' }), 1);
+      assert.equal(valueOf(m, requests, { face: 'none', route: 'unmatched', method: 'GET', status: '404' }), 1);
+      assert.ok(!m.text.includes('4711'), 'an unknown URL is not a label');
       const ccc = samples(m, requests).find((s) => s.labels?.face === 'ccc')!;
       assert.match(ccc.labels!.route, /^\/api\/services\/status/, 'the CCC route is its declared pattern');
       const latency = 'partnerhub_http_request_duration_seconds';
