@@ -16,6 +16,8 @@ import { ownerOfUrl, responderFor, type ScopeResponder, type UnknownUrlOwner } f
 import { prepareFaces } from './http/route.js';
 import { clientErrorHandler, serverTimeouts } from './http/connection.js';
 import { openApi } from './http/openapi.js';
+import { AppMetrics, registerMetrics } from './ops/metrics.js';
+import { registerLanding } from './ops/landing.js';
 
 export interface AppDeps {
   store: Store;
@@ -25,6 +27,8 @@ export interface AppDeps {
   authCache?: boolean;
   /** Keep rate windows and replay ids here instead of the store: only for a store's sole server (server.ts). */
   rateWindows?: RateWindows;
+  /** Where the demo credentials were written, when the server was started with demo data (the landing page says so). */
+  demoCredentialsFile?: string;
 }
 
 declare module 'fastify' {
@@ -111,7 +115,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   // PostgreSQL: the cache is used once the change listener is up (it keeps trying in the background).
   await deps.store.changes.ready();
   const { db, dialect } = deps.store;
-  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows });
+  const metrics = config.metrics ? new AppMetrics(deps.store) : undefined;
+  const observer = metrics?.observer;
+  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows, observer });
+  // Before the faces: hooks reach only the scopes registered after them.
+  if (metrics) registerMetrics(app, metrics);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -154,6 +162,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   for (const face of faces) {
     await app.register(face);
   }
+  registerLanding(app, { store: deps.store, demoCredentialsFile: deps.demoCredentialsFile });
   return app;
 }
 

@@ -8,6 +8,19 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** One job's turn: run if its lease is free, and tell the domain's observer how it went and how long it took. */
+async function runJob(ctx: DomainContext, job: Job, holder: string, onError?: (job: Job, e: unknown) => void): Promise<void> {
+  const started = performance.now();
+  let outcome: 'ran' | 'skipped' | 'failed';
+  try {
+    outcome = (await runExclusive(ctx, job, holder)) ? 'ran' : 'skipped';
+  } catch (e) {
+    outcome = 'failed';
+    onError?.(job, e);
+  }
+  ctx.observer?.jobFinished?.(job.name, outcome, (performance.now() - started) / 1000);
+}
+
 /**
  * Runs the scheduled jobs every `intervalMs` of wall time. What each job considers "now" comes from the
  * domain clock, so a sandbox with a moved clock sees its effects on the next tick.
@@ -22,11 +35,7 @@ export function startScheduler(ctx: DomainContext, options: { intervalMs: number
     running = (async () => {
       for (const job of jobs) {
         if (stopped) break;
-        try {
-          await runExclusive(ctx, job, holder);
-        } catch (e) {
-          options.onError?.(job, e);
-        }
+        await runJob(ctx, job, holder, options.onError);
       }
     })().finally(() => {
       running = null;

@@ -155,7 +155,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
     if (options.demo) demo = await seedOrReadDemo(ctx, config, print);
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
-    app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
+    app = await buildApp(config, { store, clock, secrets, rateWindows: windows, demoCredentialsFile: demo ? config.demoOut : undefined });
     if (tls) https = httpsListener(app, tls, config);
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,

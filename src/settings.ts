@@ -112,6 +112,7 @@ export const SETTINGS = Type.Object({
     maximum: 86_400_000,
     description: 'how often scheduled jobs run (trial expiry and 90-day cancellation, the monthly billing run, forgetting old rate windows and Mimecast request ids), in ms; `0` turns them off',
   }),
+  metrics: boolean({ env: 'PARTNERHUB_METRICS', default: true, description: 'serve Prometheus metrics at `/metrics` (requests, refusals, scheduled jobs, store connections, the process); `false` turns them off' }),
   // --- billing (contacts, invoices) ---
   contactLimit: integer({ env: 'PARTNERHUB_CONTACT_LIMIT', default: 10, minimum: 1, maximum: 1000, description: 'most company contacts one account may have (Rackspace v2 "Contact/Administrator limit reached.")' }),
   // --- Rackspace face ---

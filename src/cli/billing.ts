@@ -4,6 +4,7 @@ import { systemActor } from '../domain/principal.js';
 import { findInvoiceUnscoped, invoiceLineItems, listInvoices, markInvoicePaid, purgeInvoiceLines, runBilling } from '../domain/billing.js';
 import { invoiceCsvStream } from '../billing-csv/invoice-csv.js';
 import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './context.js';
+import { startProgress } from './progress.js';
 
 function storeCommand(parent: Command, name: string, description: string): Command {
   return parent
@@ -22,7 +23,8 @@ export function registerBillingCommands(program: Command): void {
     .requiredOption('--period <YYYY-MM>', 'the month to bill; it must be over')
     .action(async (flags: StoreFlags & { period: string }) => {
       await withDomain(flags, async (ctx) => {
-        const result = await runBilling(ctx, systemActor('cli'), flags.period);
+        const progress = startProgress('billing accounts');
+        const result = await runBilling(ctx, systemActor('cli'), flags.period, { onProgress: (done, total) => progress.update(done, total) }).finally(() => progress.stop());
         out(flags, result, () =>
           [
             `Billing ${result.period}: ${result.issued.length} invoice(s) issued, ${result.alreadyIssued} already issued, ${result.nothingToBill} with nothing to bill, ${result.failed.length} failed.`,

@@ -13,6 +13,7 @@ import { SERVICE_STATUSES } from '../domain/status.js';
 import { importDailyUsage, USAGE_COUNTERS, type UsageCounters, type UsageRecordInput } from '../domain/service-usage.js';
 import { CliError, out, resolveAccount, withDomain, type StoreFlags } from './context.js';
 import { demoPrincipal } from './credentials-file.js';
+import { startProgress } from './progress.js';
 
 function withStoreOptions(cmd: Command): Command {
   return cmd
@@ -197,7 +198,8 @@ function registerUsageCommands(program: Command): void {
       const format = flags.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
       const records = parseUsageFile(text, format);
       await withDomain(flags, async (ctx) => {
-        const result = await importDailyUsage(ctx, systemActor('cli'), records);
+        const progress = startProgress('usage records');
+        const result = await importDailyUsage(ctx, systemActor('cli'), records, (done, total) => progress.update(done, total)).finally(() => progress.stop());
         out(flags, result, () => `Imported ${result.imported} day(s) of usage for ${result.accounts} account(s)`);
       });
     });

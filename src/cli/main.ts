@@ -2,12 +2,13 @@
 import { Command } from 'commander';
 import { registerCommands } from './commands.js';
 import { reportError } from './context.js';
+import { packageInfo } from '../package-info.js';
 
 const program = new Command();
 program
   .name('partnerhub')
   .description('Partner account-management server: Mimecast API 1.0, Rackspace Email & Apps and DeliverySlip CCC over one domain and one store')
-  .version('0.1.0')
+  .version(packageInfo().version)
   .showHelpAfterError()
   .exitOverride();
 

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import { baseUrl } from '../config.js';
 import { writeDemoCredentials } from '../server.js';
 import { seedDemo } from '../demo/seed.js';
 import { scaleDemo, NoDemoTreeError } from '../demo/scale.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
 import { CliError, out, withDomain, type StoreFlags } from './context.js';
+import { startProgress } from './progress.js';
 
 export interface ScaleFlags extends StoreFlags {
   out?: string;
@@ -20,8 +20,8 @@ function count(value: string, flag: string): number {
 }
 
 /**
- * `demo --scale N`: seeds the demo on an empty store, then fills its resellers up to N customers, with a
- * progress bar on stderr (shown only on a terminal) and the rate at the end.
+ * `demo --scale N`: seeds the demo on an empty store, then fills its resellers up to N customers, with its
+ * progress on stderr (a bar on a terminal, plain lines otherwise) and the rate at the end.
  */
 export async function demoScale(flags: ScaleFlags): Promise<void> {
   const customers = count(flags.scale, '--scale');
@@ -31,24 +31,10 @@ export async function demoScale(flags: ScaleFlags): Promise<void> {
       writeDemoCredentials(config.demoOut, await seedDemo(ctx, baseUrl(config)));
       process.stderr.write(`Seeded the demo; credentials in ${resolve(config.demoOut)}\n`);
     }
-    const bar = new cliProgress.SingleBar(
-      { format: 'customers [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 20 },
-      cliProgress.Presets.shades_classic,
-    );
-    const started = performance.now();
-    let shown = false;
+    const progress = startProgress('customers');
     try {
-      const result = await scaleDemo(ctx, {
-        customers,
-        batchSize,
-        onProgress(added, toAdd) {
-          const rate = Math.round(added / Math.max(0.001, (performance.now() - started) / 1000));
-          if (!shown && toAdd > 0) bar.start(toAdd, added, { rate });
-          else if (shown) bar.update(added, { rate });
-          shown ||= toAdd > 0;
-        },
-      });
-      if (shown) bar.stop();
+      const result = await scaleDemo(ctx, { customers, batchSize, onProgress: (added, toAdd) => progress.update(added, toAdd) });
+      progress.stop();
       out(flags, result, () =>
         result.added
           ? `Added ${result.added} customers (${result.before} → ${result.customers}) with ${result.statusChanges} status changes and ${result.contacts} contacts ` +
@@ -56,7 +42,7 @@ export async function demoScale(flags: ScaleFlags): Promise<void> {
           : `The demo resellers already hold ${result.before} customers; nothing to add`,
       );
     } catch (e) {
-      if (shown) bar.stop();
+      progress.stop();
       if (e instanceof NoDemoTreeError) throw new CliError(e.message);
       throw e;
     }

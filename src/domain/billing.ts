@@ -263,6 +263,8 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
 export interface BillingRunOptions {
   /** Lines written per INSERT (default 500); smaller batches only trade speed for memory. */
   lineBatch?: number;
+  /** Told after each billing account (how many are done, of how many): the CLI's progress bar. Costs one count first. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function runBilling(ctx: DomainContext, actor: Actor, periodName: string, options: BillingRunOptions = {}): Promise<BillingRunResult> {
@@ -274,10 +276,14 @@ export async function runBilling(ctx: DomainContext, actor: Actor, periodName: s
     throw validationError([{ field: 'period', problem: 'invalid', message: `period ${periodName} has not ended yet; it can be billed from ${iso(period.end)}` }]);
   }
   const result: BillingRunResult = { period: period.name, issued: [], alreadyIssued: 0, nothingToBill: 0, failed: [] };
+  const progress = options.onProgress;
+  const total = progress ? await invoicesRepo.countAccountsOfKinds(ctx.db, BILLING_ACCOUNTS, iso(period.end)) : 0;
+  let done = 0;
   let after: string | null = null;
   for (;;) {
     const page = await invoicesRepo.accountsOfKindsPage(ctx.db, BILLING_ACCOUNTS, after, 200, iso(period.end));
     for (const billing of page) {
+      progress?.(done++, total);
       // Accounts gone before the period began cannot owe for it.
       if (billing.deletedAt && Date.parse(billing.deletedAt) < period.start) {
         result.nothingToBill++;
@@ -302,6 +308,7 @@ export async function runBilling(ctx: DomainContext, actor: Actor, periodName: s
     if (page.length < 200) break;
     after = page[page.length - 1].guid;
   }
+  progress?.(done, total);
   if (result.failed.length === 0) await invoicesRepo.recordRun(ctx.db, period.name, ctx.clock.now().toISOString(), result.issued.length);
   return result;
 }

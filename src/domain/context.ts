@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { SecretBox } from './secrets.js';
 import type { AuthCache } from './auth-cache.js';
 import type { RateWindows } from './limits.js';
+import type { DomainObserver } from './observer.js';
 import { DomainError, ErrorCode } from './errors.js';
 
 /**
@@ -31,6 +32,8 @@ export interface DomainContext {
    * (src/store/serve-lock.ts). Absent: they are kept in the store, where every process counts together.
    */
   rateWindows?: RateWindows;
+  /** Told of refusals and job runs (the server's metrics); absent: nobody is told. */
+  observer?: DomainObserver;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import type { MemoryWindows } from '../store/memory-windows.js';
 import * as rateRepo from '../store/repositories/rate.js';
+import { windowKind } from './observer.js';
 
 /**
  * Where rate windows live when not in the store: this process's memory (src/store/memory-windows.ts),
@@ -39,7 +40,7 @@ export async function hitRateLimit(
   const now = ctx.clock.now().getTime();
   if (limit <= 0) return { allowed: false, limit, remaining: 0, resetMs: 0 };
   const window = ctx.rateWindows.hit({ key, now, windowMs, limit, countRefused: options.countRefused === true });
-  return { ...standing(window.times, now, limit, windowMs), allowed: window.allowed };
+  return told(ctx, key, { ...standing(window.times, now, limit, windowMs), allowed: window.allowed });
 }
 
 /**
@@ -58,7 +59,16 @@ export async function hitRateLimitIn(
   const now = ctx.clock.now().getTime();
   if (limit <= 0) return { allowed: false, limit, remaining: 0, resetMs: 0 };
   const window = await rateRepo.hit(db, ctx.dialect, { key, now, windowMs, limit, countRefused: options.countRefused === true });
-  return { ...standing(window.times, now, limit, windowMs), allowed: window.allowed };
+  return told(ctx, key, { ...standing(window.times, now, limit, windowMs), allowed: window.allowed });
+}
+
+/** Tells the observer of a refused hit: a replayed id for a once-key, a rate limit otherwise. */
+function told(ctx: DomainContext, key: string, decision: RateDecision): RateDecision {
+  if (!decision.allowed && ctx.observer?.refused) {
+    const once = key.startsWith('once:');
+    ctx.observer.refused(once ? 'replay' : 'rate_limit', windowKind(once ? key.slice(5) : key));
+  }
+  return decision;
 }
 
 /** Limit, remaining and the time until the oldest counted hit leaves the window (a slot frees up). */
@@ -84,7 +94,7 @@ export async function hitRateLimitAndClaim(
   once: { key: string; windowMs: number },
 ): Promise<{ rate: RateDecision; firstUse: boolean }> {
   const now = ctx.clock.now().getTime();
-  if (rate.limit <= 0) return { rate: { allowed: false, limit: rate.limit, remaining: 0, resetMs: 0 }, firstUse: false };
+  if (rate.limit <= 0) return { rate: told(ctx, rate.key, { allowed: false, limit: rate.limit, remaining: 0, resetMs: 0 }), firstUse: false };
   const rateHit = { key: rate.key, now, windowMs: rate.windowMs, limit: rate.limit, countRefused: false };
   const onceHit = { key: `once:${once.key}`, now, windowMs: once.windowMs, limit: 1, countRefused: false };
   let window: rateRepo.RateWindow;
@@ -95,7 +105,9 @@ export async function hitRateLimitAndClaim(
   } else {
     ({ window, claimed } = await rateRepo.hitAndClaim(ctx.db, ctx.dialect, rateHit, onceHit));
   }
-  return { rate: { ...standing(window.times, now, rate.limit, rate.windowMs), allowed: window.allowed }, firstUse: claimed === true };
+  const decision = told(ctx, rate.key, { ...standing(window.times, now, rate.limit, rate.windowMs), allowed: window.allowed });
+  if (claimed === false) ctx.observer?.refused?.('replay', windowKind(once.key));
+  return { rate: decision, firstUse: claimed === true };
 }
 
 /** Records that a request id was seen; false when it already was within the window (a replay). One upsert. */

@@ -99,12 +99,19 @@ const MAX_COUNTER = 9_007_199_254_740_991;
  * Loads daily usage: every record is checked first and the whole import lands in one transaction, or
  * nothing does. A day already loaded for an account is replaced. Only operators import usage.
  */
-export async function importDailyUsage(ctx: DomainContext, actor: Actor, records: UsageRecordInput[]): Promise<{ imported: number; accounts: number }> {
+export async function importDailyUsage(
+  ctx: DomainContext,
+  actor: Actor,
+  records: UsageRecordInput[],
+  /** Told as records are checked (how many, of how many): the CLI's progress bar. */
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ imported: number; accounts: number }> {
   if (!actor.system) throw new DomainError(ErrorCode.Forbidden, 'Only an operator can import usage');
   const problems: FieldError[] = [];
   const rows: DailyUsage[] = [];
   const cache = new Map<string, Account | null>();
   for (const [i, r] of records.entries()) {
+    onProgress?.(i, records.length);
     const where = `record ${i + 1}`;
     const key = String(r.account ?? '').trim();
     let account = cache.get(key);
@@ -137,6 +144,7 @@ export async function importDailyUsage(ctx: DomainContext, actor: Actor, records
     }
     rows.push({ accountGuid: account.guid, day, ...counters });
   }
+  onProgress?.(records.length, records.length);
   if (problems.length) throw validationError(problems);
   // A later record for the same account and day wins, as a re-import would.
   const unique = new Map(rows.map((r) => [`${r.accountGuid}/${r.day}`, r]));

@@ -113,6 +113,8 @@ export interface FaceScope<A> {
 /** A route as registered, for the OpenAPI document and for tests that must cover every route. */
 export interface RegisteredRoute {
   face: FaceName;
+  /** The prefix of the scope it is mounted in ('' for a root scope). */
+  prefix: string;
   method: HTTPMethods;
   url: string;
   operationId: string;
@@ -209,7 +211,7 @@ function registerRoute<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A
   const methods = Array.isArray(r.method) ? r.method : [r.method];
   for (const url of Array.isArray(r.url) ? r.url : [r.url]) {
     for (const method of methods) {
-      scope.faceRoutes.push({ face: faceName, method, url: scope.prefix + url, operationId: r.operationId, auth, ...(r.aliasOf ? { aliasOf: r.aliasOf } : {}), ...(r.hidden ? { hidden: true } : {}) });
+      scope.faceRoutes.push({ face: faceName, prefix: scope.prefix, method, url: scope.prefix + url, operationId: r.operationId, auth, ...(r.aliasOf ? { aliasOf: r.aliasOf } : {}), ...(r.hidden ? { hidden: true } : {}) });
     }
     scope.route({
       method: r.method,

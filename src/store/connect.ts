@@ -22,7 +22,20 @@ export interface Store {
   description: string;
   /** Committed changes to the rows authentication reads, from every process sharing the store. */
   changes: ChangeFeed;
+  /** What its connections are doing right now, for the server's metrics. */
+  use(): StoreUse;
   close(): Promise<void>;
+}
+
+/** A store's connections at one moment. */
+export interface StoreUse {
+  /** Connections open (SQLite: its one connection, 0 once closed). */
+  connections: number;
+  /** PostgreSQL: open connections that are idle, and requests waiting for one. */
+  idle?: number;
+  waiting?: number;
+  /** SQLite: the database's size in bytes (pages times page size). */
+  sizeBytes?: number;
 }
 
 export class StoreConfigError extends Error {}
@@ -109,6 +122,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   let description: string;
   let currentSchema: string | undefined;
   let changes: ChangeFeed;
+  let use: () => StoreUse;
   const reuse = options.reuseStatements !== false;
   if (dialect === 'postgres') {
     if (schema) {
@@ -128,6 +142,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
       options: schema ? `-c search_path=${schema}` : undefined,
       Client: reuse ? NamedStatementClient : undefined,
     });
+    use = () => ({ connections: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     const feed = new PostgresChangeFeed(target, () => changeChannel(currentSchema ?? 'public'));
     changes = feed;
     db = new Kysely<DB>({ dialect: observeWrites(new CurrentSchemaPostgresDialect({ pool }), feed), log: tallyLog });
@@ -160,6 +175,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     } catch (e) {
       throw new StoreConfigError(`cannot open SQLite database ${target}: ${(e as Error).message}`);
     }
+    use = () => sqliteUse(sqlite);
     const feed = new SqliteChangeFeed(sqlite, target === ':memory:');
     changes = feed;
     const database = reuse ? withStatementCache(sqlite) : sqlite;
@@ -170,7 +186,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     await changes.close();
     await db.destroy();
   };
-  const store: Store = { db, dialect, schema: currentSchema, description, changes, close };
+  const store: Store = { db, dialect, schema: currentSchema, description, changes, use, close };
   if (options.migrate !== false) {
     try {
       await migrate(store);
@@ -180,6 +196,13 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     }
   }
   return store;
+}
+
+function sqliteUse(sqlite: SqliteDatabase.Database): StoreUse {
+  if (!sqlite.open) return { connections: 0 };
+  const pages = Number(sqlite.pragma('page_count', { simple: true }));
+  const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
+  return { connections: 1, sizeBytes: pages * pageSize };
 }
 
 async function connectOrExplain(client: pg.Client, target: string): Promise<void> {

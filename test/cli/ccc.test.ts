@@ -95,6 +95,10 @@ for (const kind of STORE_KINDS) {
       const ok = await cli(['usage', 'import', csv, ...storeArgs]);
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /Imported 2 day\(s\) of usage for 1 account\(s\)/);
+      // Not a terminal: progress comes as plain lines on stderr, the last one when the records are all checked.
+      assert.match(ok.stderr, /^usage records: 0\/2 \(0%\), 0\/s, about unknown left$/m);
+      assert.match(ok.stderr, /^usage records: 2\/2 \(100%\), \d+\/s, done$/m);
+      assert.doesNotMatch(ok.stderr, /\u001b\[/, 'no terminal control codes');
       const month = await cli(['call', 'ccc', 'GET', `/api/services/${s1.serviceGuid}/serviceusage?PeriodType=Monthly&Period=2020-05-01`, '--credentials', join(dir, 'demo.json'), '--url', server.url]);
       const u = JSON.parse(month.stdout);
       assert.deepEqual([u.totalUserCount, u.totalMessageCount], [41, 25]);

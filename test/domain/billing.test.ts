@@ -198,7 +198,11 @@ for (const kind of STORE_KINDS) {
       const before = await listInvoices(env.ctx, system, resellerKey());
       const linesBefore = await lineCount(env);
       await setUserCount(env.ctx, system, c1.guid, 80);
-      const again = await runBilling(env.ctx, system, '2026-04');
+      const reports: [number, number][] = [];
+      const again = await runBilling(env.ctx, system, '2026-04', { onProgress: (done, total) => reports.push([done, total]) });
+      // Progress: one report per billing account from 0, then the whole count.
+      const accounts = again.issued.length + again.alreadyIssued + again.nothingToBill + again.failed.length;
+      assert.deepEqual(reports, Array.from({ length: accounts + 1 }, (_, i) => [i, accounts]));
       assert.deepEqual(again.issued, []);
       assert.equal(again.alreadyIssued, 2);
       assert.deepEqual(again.failed, []);

@@ -119,13 +119,22 @@ export interface KindBelow {
  * Accounts of any of the given kinds (each optionally below a parent of a given kind), deleted ones too, not
  * those created after `createdBefore`, in pages by guid.
  */
-export async function accountsOfKindsPage(db: Kysely<DB>, kinds: readonly KindBelow[], afterGuid: string | null, limit: number, createdBefore: string): Promise<Account[]> {
-  let q = db
+function accountsOfKinds(db: Kysely<DB>, kinds: readonly KindBelow[], createdBefore: string) {
+  return db
     .selectFrom('accounts as a')
     .leftJoin('accounts as p', 'p.guid', 'a.parent_guid')
-    .selectAll('a')
     .where((eb) => eb.or(kinds.map((k) => (k.parentKind ? eb.and([eb('a.kind', '=', k.kind), eb('p.kind', '=', k.parentKind)]) : eb('a.kind', '=', k.kind)))))
     .where('a.created_at', '<', createdBefore);
+}
+
+/** How many accounts accountsOfKindsPage pages through: for a progress report. */
+export async function countAccountsOfKinds(db: Kysely<DB>, kinds: readonly KindBelow[], createdBefore: string): Promise<number> {
+  const row = await accountsOfKinds(db, kinds, createdBefore).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function accountsOfKindsPage(db: Kysely<DB>, kinds: readonly KindBelow[], afterGuid: string | null, limit: number, createdBefore: string): Promise<Account[]> {
+  let q = accountsOfKinds(db, kinds, createdBefore).selectAll('a');
   if (afterGuid) q = q.where('a.guid', '>', afterGuid);
   const rows = await q.orderBy('a.guid').limit(limit).execute();
   return rows.map(toAccount);

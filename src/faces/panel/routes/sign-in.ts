@@ -19,15 +19,8 @@ function loginTokenOf(query: Record<string, unknown>): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The entry points outside /panel: the vendor's token-login pages, and the site root. */
+/** The entry points outside /panel: the vendor's token-login pages (the site root is the app's landing page). */
 export const entryRoutes = [
-  route<PanelUser, {}>({
-    method: 'GET',
-    url: '/',
-    operationId: 'Home',
-    auth: false,
-    handler: ({ reply }) => seeOther(reply, `${PANEL}/`),
-  }),
   route<PanelUser, { querystring: typeof TokenQuery }>({
     method: 'GET',
     // Seed 002: the standard panel's TokenLogin.aspx and a private-label panel's logintokens.aspx.
