@@ -263,6 +263,23 @@ export interface ServiceUsageDailyTable {
   imported_at: string;
 }
 
+/** Named values of the sandbox every process agrees on: the operator token's hash, the test clock. */
+export interface SandboxStateTable {
+  name: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+}
+
+/** A whole-store state saved by `sandbox snapshot save` (and the baseline `sandbox reset` returns to). */
+export interface SandboxSnapshotTable {
+  name: string;
+  created_at: string;
+  row_count: number;
+  /** JSON: every table's rows by table name. */
+  data: string;
+}
+
 export interface DB {
   accounts: AccountTable;
   products: ProductTable;
@@ -282,4 +299,6 @@ export interface DB {
   login_tokens: LoginTokenTable;
   service_usage_daily: ServiceUsageDailyTable;
   panel_sessions: PanelSessionTable;
+  sandbox_state: SandboxStateTable;
+  sandbox_snapshots: SandboxSnapshotTable;
 }

@@ -1,0 +1,23 @@
+import { makeTestApp, type TestApp } from '../../helpers/context.js';
+import type { StoreKind } from '../../helpers/stores.js';
+import type { Config } from '../../../src/config.js';
+import { setUpOperatorToken } from '../../../src/operator/token.js';
+import { OPERATOR_PREFIX } from '../../../src/client/operator.js';
+
+export const TOKEN = 'test-operator-token-0123456789';
+
+/** An app with the sandbox on and a known operator token. */
+export async function makeSandboxApp(kind: StoreKind, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const t = await makeTestApp(kind, { sandbox: true, ...overrides });
+  await setUpOperatorToken(t.ctx.db, TOKEN, t.clock.now().toISOString());
+  return t;
+}
+
+/** One operator API call through app.inject(). */
+export async function op(t: TestApp, method: string, path: string, body?: unknown, token: string | null = TOKEN) {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await t.app.inject({ method: method as any, url: OPERATOR_PREFIX + path, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+}
