@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { OperatorApiError, OperatorClient } from '../client/operator.js';
 import { CliError, out } from './context.js';
 import { sandboxBasics } from './sandbox-basics.js';
+import { sandboxClockCommands } from './sandbox-clock.js';
 
 export interface OperatorFlags {
   url?: string;
@@ -33,7 +34,7 @@ export interface OperatorCommand {
 }
 
 /** Every area's subcommands. */
-const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics];
+const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {

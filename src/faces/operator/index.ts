@@ -3,6 +3,7 @@ import { mountFace, type FaceDefinition, type Route } from '../../http/route.js'
 import { authenticate, type Operator } from './auth.js';
 import { operatorErrors } from './errors.js';
 import { aboutRoutes } from './routes/about.js';
+import { clockRoutes } from './routes/clock.js';
 
 /**
  * The operator API: the sandbox's controls under one reserved prefix no vendor path uses, `/_partnerhub/v1`,
@@ -12,7 +13,7 @@ import { aboutRoutes } from './routes/about.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',

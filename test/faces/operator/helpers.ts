@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import { makeTestApp, type TestApp } from '../../helpers/context.js';
+import { buildApp } from '../../../src/app.js';
+import { openStore } from '../../../src/store/connect.js';
 import type { StoreKind } from '../../helpers/stores.js';
 import type { Config } from '../../../src/config.js';
 import { setUpOperatorToken } from '../../../src/operator/token.js';
@@ -14,10 +17,27 @@ export async function makeSandboxApp(kind: StoreKind, overrides: Partial<Config>
 }
 
 /** One operator API call through app.inject(). */
-export async function op(t: TestApp, method: string, path: string, body?: unknown, token: string | null = TOKEN) {
+export async function op(t: { app: FastifyInstance }, method: string, path: string, body?: unknown, token: string | null = TOKEN) {
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await t.app.inject({ method: method as any, url: OPERATOR_PREFIX + path, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
+/**
+ * A second app over the same store, as a second server process would have it: its own connection (so its
+ * own change feed), the same real time (the test's manual clock), the sandbox on.
+ */
+export async function makeSecondInstance(t: TestApp): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const store = await openStore(t.ts.url, { poolSize: 3, migrate: false });
+  const app = await buildApp(t.config, { store, clock: t.clock, secrets: t.secrets, authCache: true }, { logger: false });
+  await app.ready();
+  return {
+    app,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
 }
