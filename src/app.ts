@@ -15,6 +15,7 @@ import { faces } from './faces/index.js';
 import { responderFor, type ScopeResponder } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
 import { SandboxClock } from './operator/clock.js';
+import type { SandboxControls } from './operator/controls.js';
 
 export interface AppDeps {
   store: Store;
@@ -96,6 +97,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   const { db, dialect } = deps.store;
   app.decorate('domain', { db, dialect, clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows });
   if (clock instanceof SandboxClock) {
+    const controls: SandboxControls = { changes: deps.store.changes };
+    app.decorate('sandbox', controls);
     // The test clock lives in the store: catch up before each request (a statement only after it changed).
     await clock.refresh();
     app.addHook('onRequest', async () => clock.refresh());

@@ -9,6 +9,7 @@ import { OperatorApiError, OperatorClient } from '../client/operator.js';
 import { CliError, out } from './context.js';
 import { sandboxBasics } from './sandbox-basics.js';
 import { sandboxClockCommands } from './sandbox-clock.js';
+import { sandboxSnapshotCommands } from './sandbox-snapshots.js';
 
 export interface OperatorFlags {
   url?: string;
@@ -34,7 +35,7 @@ export interface OperatorCommand {
 }
 
 /** Every area's subcommands. */
-const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands];
+const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {

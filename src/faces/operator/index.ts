@@ -4,6 +4,7 @@ import { authenticate, type Operator } from './auth.js';
 import { operatorErrors } from './errors.js';
 import { aboutRoutes } from './routes/about.js';
 import { clockRoutes } from './routes/clock.js';
+import { snapshotRoutes } from './routes/snapshots.js';
 
 /**
  * The operator API: the sandbox's controls under one reserved prefix no vendor path uses, `/_partnerhub/v1`,
@@ -13,7 +14,7 @@ import { clockRoutes } from './routes/clock.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',

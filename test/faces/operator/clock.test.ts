@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { STORE_KINDS, storeSuiteOptions } from '../../helpers/stores.js';
 import type { TestApp } from '../../helpers/context.js';
 import { buildFixture, type Fixture } from '../../helpers/fixture.js';
-import { makeSandboxApp, makeSecondInstance, op } from './helpers.js';
+import { makeSandboxApp, makeSecondInstance, op, type Instance } from './helpers.js';
 import { DAY } from '../../../src/domain/clock.js';
 import { createAccount, findAccountUnscoped } from '../../../src/domain/account.js';
 import { systemActor } from '../../../src/domain/principal.js';
@@ -18,7 +18,7 @@ const system = systemActor('test');
 for (const kind of STORE_KINDS) {
   describe(`test clock on ${kind}, two app instances sharing one store`, storeSuiteOptions(kind), () => {
     let t: TestApp;
-    let other: { app: FastifyInstance; close(): Promise<void> };
+    let other: Instance;
     let fx: Fixture;
     const statusOf = async (guid: string) => (await findAccountUnscoped(t.app.domain, { guid }))!.status;
     const clockOf = async (app: FastifyInstance) => (await op({ app }, 'GET', '/clock')).body;

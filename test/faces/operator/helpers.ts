@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { makeTestApp, type TestApp } from '../../helpers/context.js';
 import { buildApp } from '../../../src/app.js';
 import { openStore } from '../../../src/store/connect.js';
+import type { ChangeFeed } from '../../../src/store/changes.js';
 import type { StoreKind } from '../../helpers/stores.js';
 import type { Config } from '../../../src/config.js';
 import { setUpOperatorToken } from '../../../src/operator/token.js';
@@ -29,15 +30,34 @@ export async function op(t: { app: FastifyInstance }, method: string, path: stri
  * A second app over the same store, as a second server process would have it: its own connection (so its
  * own change feed), the same real time (the test's manual clock), the sandbox on.
  */
-export async function makeSecondInstance(t: TestApp): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+export interface Instance {
+  app: FastifyInstance;
+  /** Resolves when this instance has heard "anything may have changed" (PostgreSQL: the NOTIFY arrived). */
+  heardEverything(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function makeSecondInstance(t: TestApp): Promise<Instance> {
   const store = await openStore(t.ts.url, { poolSize: 3, migrate: false });
   const app = await buildApp(t.config, { store, clock: t.clock, secrets: t.secrets, authCache: true }, { logger: false });
   await app.ready();
   return {
     app,
+    heardEverything: () => heardEverything(store.changes),
     async close() {
       await app.close();
       await store.close();
     },
   };
+}
+
+/** Resolves on the next "anything may have changed" the feed delivers (subscribe before causing it). */
+export function heardEverything(changes: ChangeFeed): Promise<void> {
+  return new Promise((resolve) => {
+    const off = changes.subscribe((c) => {
+      if (c.table !== 'all') return;
+      off();
+      resolve();
+    });
+  });
 }
