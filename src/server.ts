@@ -15,6 +15,7 @@ import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
 import { describeDemoPanelLink } from './panel-links.js';
 import { describeOperatorToken, setUpOperatorToken, type TokenSetup } from './operator/token.js';
+import { prepareSandbox } from './operator/start.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -104,7 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let operatorToken: TokenSetup | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
-    if (options.demo) {
+    if (options.demo && !config.fixtures) {
       if ((await accountsRepo.countAll(store.db)) === 0) {
         const creds = await seedDemo(ctx, baseUrl(config));
         writeDemoCredentials(config.demoOut, creds);
@@ -122,6 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.sandbox) operatorToken = await setUpOperatorToken(store.db, config.operatorToken, clock.now().toISOString());
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
+    if (config.sandbox) await prepareSandbox(app, config, print);
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),

@@ -10,6 +10,7 @@ import { CliError, out } from './context.js';
 import { sandboxBasics } from './sandbox-basics.js';
 import { sandboxClockCommands } from './sandbox-clock.js';
 import { sandboxSnapshotCommands } from './sandbox-snapshots.js';
+import { registerFixtureFileCommands, sandboxFixtureCommands } from './sandbox-fixtures.js';
 
 export interface OperatorFlags {
   url?: string;
@@ -35,7 +36,7 @@ export interface OperatorCommand {
 }
 
 /** Every area's subcommands. */
-const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands];
+const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFixtureCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {
@@ -82,4 +83,5 @@ function addOperatorCommand(sandbox: Command, spec: OperatorCommand): void {
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program.command('sandbox').description('sandbox controls of a running server through its operator API (/_partnerhub/v1)');
   for (const spec of COMMAND_SETS.flat()) addOperatorCommand(sandbox, spec);
+  registerFixtureFileCommands(sandbox);
 }

@@ -5,6 +5,7 @@ import { operatorErrors } from './errors.js';
 import { aboutRoutes } from './routes/about.js';
 import { clockRoutes } from './routes/clock.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { fixtureRoutes } from './routes/fixtures.js';
 
 /**
  * The operator API: the sandbox's controls under one reserved prefix no vendor path uses, `/_partnerhub/v1`,
@@ -14,7 +15,7 @@ import { snapshotRoutes } from './routes/snapshots.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, fixtureRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',

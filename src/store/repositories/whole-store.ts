@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Dialect } from '../migrations/index.js';
+import { INITIAL_COUNTERS } from '../migrations/0001_initial.js';
 
 /**
  * The whole store's rows, table by table, for sandbox snapshots and reset. Tables are found in the database
@@ -130,4 +131,10 @@ async function resetSequences(trx: Kysely<DB>, tables: string[]): Promise<void> 
 /** PostgreSQL: tells every process sharing the schema that anything may have changed (delivered on commit). */
 export async function announceEverything(trx: Kysely<DB>, dialect: Dialect): Promise<void> {
   if (dialect === 'postgres') await sql`select pg_notify('partnerhub:' || current_schema(), 'all')`.execute(trx);
+}
+
+/** Empties the store as a fresh migration leaves it (counters at their start). Run it in a transaction. */
+export async function emptyStore(trx: Kysely<DB>, dialect: Dialect): Promise<void> {
+  await replaceAll(trx, dialect, await dataTables(trx, dialect), { counters: INITIAL_COUNTERS.map((c) => ({ ...c })) });
+  await announceEverything(trx, dialect);
 }
