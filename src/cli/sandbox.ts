@@ -35,8 +35,8 @@ export interface OperatorCommand {
   print?: (answer: any) => string;
 }
 
-/** Every area's subcommands. */
-const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFixtureCommands];
+/** Every area's subcommands (exported for the test that every operator route has its command). */
+export const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFixtureCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {
