@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { STORE_KINDS, storeSuiteOptions } from '../../helpers/stores.js';
 import { makeServedTestApp, type TestApp } from '../../helpers/context.js';
 import { cccClient } from '../../helpers/ccc.js';
+import { call } from '../rackspace/helpers.js';
 import { tallyStatements } from '../../../src/store/tally.js';
 import { putState } from '../../../src/store/repositories/sandbox-state.js';
 import { CLOCK_STATE } from '../../../src/operator/clock.js';
@@ -104,6 +105,15 @@ for (const kind of STORE_KINDS) {
       assert.equal((await clockOf(other.app)).now, '2030-01-01T00:00:01.000Z');
       res = await op(t, 'POST', '/clock/real');
       assert.equal(res.body.now, res.body.wall);
+    });
+
+    it('signatures stay checked against the real time, wherever the business clock is', async () => {
+      const moved = await op(t, 'POST', '/clock/advance', { by: '40d' });
+      assert.ok(Date.parse(moved.body.now) - Date.parse(moved.body.wall) >= 40 * DAY);
+      const now = await call(t, fx.resellerAdminA, { method: 'GET', path: `/v1/customers/${fx.a1.accountNumber}`, format: 'json' });
+      assert.equal(now.status, 200, now.body);
+      const signedAtBusinessTime = await call(t, fx.resellerAdminA, { method: 'GET', path: `/v1/customers/${fx.a1.accountNumber}`, format: 'json', at: new Date(moved.body.now) });
+      assert.equal(signedAtBusinessTime.status, 403);
     });
 
     it('refuses a malformed duration or time in the one error shape', async () => {
