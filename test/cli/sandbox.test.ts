@@ -59,6 +59,12 @@ describe('partnerhub sandbox … against a running server', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.ok(JSON.parse((await cli(['clock', 'get', '--json'])).stdout).offsetMs > 30 * 86_400_000);
     assert.match((await cli(['snapshot', 'list'])).stdout, /@baseline[\s\S]*later/);
+
+    // A command that opens the store itself acts at the business time too, with the sandbox setting on.
+    const env = { ...process.env, PARTNERHUB_SANDBOX: 'true', PARTNERHUB_LOG_LEVEL: 'warn' };
+    const { stdout } = await run(process.execPath, [...CLI, 'accounts', 'create', '--kind', 'partner', '--name', 'Made Later', '--database', join(dir, 'p.db'), '--data-dir', dir, '--json'], { env });
+    const created = JSON.parse(stdout) as { createdAt: string };
+    assert.ok(Date.parse(created.createdAt) - Date.now() > 29 * 86_400_000, created.createdAt);
   });
 
   it('names a bad token and a bad fixture file', async () => {
