@@ -98,21 +98,18 @@ export async function replaceAll(trx: Kysely<DB>, dialect: Dialect, plan: TableP
   for (const t of tables) {
     const rows = data[t] ?? [];
     const ordered = plan.selfRefs[t] ? referencedFirst(rows, plan.selfRefs[t]) : rows;
-    count += dialect === 'postgres' ? await insertRowsAsJson(trx, t, ordered) : await insertRows(trx, t, ordered);
+    count += dialect === 'postgres' ? await insertRowsAsJson(trx, t, ordered) : await insertRowsFromJsonEach(trx, t, ordered);
   }
   if (dialect === 'postgres') await resetSequences(trx, tables);
   return count;
 }
 
-async function insertRows(trx: Kysely<DB>, table: string, rows: Record<string, unknown>[]): Promise<number> {
+/** SQLite: a table's rows as one JSON parameter, read back row by row with json_each (in order). */
+async function insertRowsFromJsonEach(trx: Kysely<DB>, table: string, rows: Record<string, unknown>[]): Promise<number> {
   if (!rows.length) return 0;
   const columns = Object.keys(rows[0]);
-  // Stay under both stores' limits on bound values per statement.
-  const size = Math.max(1, Math.floor(30_000 / Math.max(1, columns.length)));
-  for (let i = 0; i < rows.length; i += size) {
-    const values = rows.slice(i, i + size).map((r) => sql`(${sql.join(columns.map((c) => sql`${r[c] ?? null}`))})`);
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(trx);
-  }
+  const values = columns.map((c) => sql`json_extract(value, ${'$."' + c.replace(/"/g, '""') + '"'})`);
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select ${sql.join(values)} from json_each(${JSON.stringify(rows)}) order by key`.execute(trx);
   return rows.length;
 }
 

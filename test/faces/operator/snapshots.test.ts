@@ -9,6 +9,8 @@ import { updateAccount, findAccountUnscoped } from '../../../src/domain/account.
 import { systemActor } from '../../../src/domain/principal.js';
 import { issueCredential } from '../../../src/domain/credential.js';
 import { saveBaseline } from '../../../src/operator/snapshots.js';
+import { hitRateLimit, peekRateLimit } from '../../../src/domain/limits.js';
+import { dataTables, readAll } from '../../../src/store/repositories/whole-store.js';
 
 const system = systemActor('test');
 
@@ -21,6 +23,11 @@ for (const kind of STORE_KINDS) {
     const serviceName = async (app: Instance['app'], apiKey: string, guid: string) => {
       const res = await cccClient(app, apiKey).request('GET', `/api/services/${guid}`);
       return res.status === 200 ? (res.json() as { Name?: string; name?: string }) : res.status;
+    };
+
+    const storeRows = async () => {
+      const all = await readAll(t.ctx.db, (await dataTables(t.ctx.db, t.ctx.dialect)).tables);
+      return Object.fromEntries(Object.entries(all).map(([k, rows]) => [k, rows.map((r) => JSON.stringify(r)).sort()]));
     };
 
     before(async () => {
@@ -76,6 +83,17 @@ for (const kind of STORE_KINDS) {
       // Reset still returns to the baseline.
       await op(t, 'POST', '/reset');
       assert.equal(await nameOf(fx.a2.guid), fx.a2.name);
+    });
+
+    it('keeps every kind of column as it was (rate windows, flags, numbers, JSON text)', async () => {
+      await hitRateLimit(t.app.domain, 'snapshot-test', 5, 60_000);
+      await hitRateLimit(t.app.domain, 'snapshot-test', 5, 60_000);
+      const before = await storeRows();
+      assert.equal((await op(t, 'PUT', '/snapshots/kinds')).status, 200);
+      await updateAccount(t.app.domain, system, fx.a2.guid, { name: 'Kinds Changed' });
+      assert.equal((await op(t, 'POST', '/snapshots/kinds/restore')).status, 200);
+      assert.deepEqual(await storeRows(), before);
+      assert.equal((await peekRateLimit(t.app.domain, 'snapshot-test', 5, 60_000)).remaining, 3);
     });
 
     it('new rows after a restore get fresh ids', async () => {
