@@ -18,6 +18,8 @@ import { clientErrorHandler, serverTimeouts } from './http/connection.js';
 import { openApi } from './http/openapi.js';
 import { AppMetrics, registerMetrics } from './ops/metrics.js';
 import { registerLanding } from './ops/landing.js';
+import { SandboxClock } from './operator/clock.js';
+import type { SandboxControls } from './operator/controls.js';
 
 export interface AppDeps {
   store: Store;
@@ -112,12 +114,21 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   owners = app.unknownUrlOwners;
   const authCache = deps.authCache === false ? undefined : new AuthCache(deps.store.changes);
   if (authCache) app.addHook('onClose', async () => authCache.close());
+  const clock = config.sandbox ? new SandboxClock(deps.clock, deps.store.db, deps.store.changes) : deps.clock;
   // PostgreSQL: the cache is used once the change listener is up (it keeps trying in the background).
   await deps.store.changes.ready();
   const { db, dialect } = deps.store;
   const metrics = config.metrics ? new AppMetrics(deps.store) : undefined;
   const observer = metrics?.observer;
-  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows, observer });
+  app.decorate('domain', { db, dialect, clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows, observer });
+  if (clock instanceof SandboxClock) {
+    const controls: SandboxControls = { changes: deps.store.changes };
+    app.decorate('sandbox', controls);
+    // The test clock lives in the store: catch up before each request (a statement only after it changed).
+    await clock.refresh();
+    app.addHook('onRequest', async () => clock.refresh());
+    app.addHook('onClose', async () => clock.close());
+  }
   // Before the faces: hooks reach only the scopes registered after them.
   if (metrics) registerMetrics(app, metrics);
 

@@ -16,6 +16,8 @@ import { startScheduler } from './scheduler.js';
 import { describeDemoPanelLink } from './panel-links.js';
 import { loadTls, trustInstructions, type TlsMaterial } from './tls.js';
 import { httpsListener, type HttpsListener } from './http/https-listener.js';
+import { describeOperatorToken, setUpOperatorToken, type TokenSetup } from './operator/token.js';
+import { prepareSandbox } from './operator/start.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -151,12 +153,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let https: HttpsListener | undefined;
   let httpsPort = 0;
   let demo: DemoCredentials | null = null;
+  let operatorToken: TokenSetup | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
-    if (options.demo) demo = await seedOrReadDemo(ctx, config, print);
+    if (options.demo && !config.fixtures) demo = await seedOrReadDemo(ctx, config, print);
+    if (config.sandbox) operatorToken = await setUpOperatorToken(store.db, config.operatorToken, clock.now().toISOString());
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows, demoCredentialsFile: demo ? config.demoOut : undefined });
     if (tls) https = httpsListener(app, tls, config);
+    if (config.sandbox) await prepareSandbox(app, config, print);
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
@@ -184,6 +189,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   print(`partnerhub listening on ${url} (store: ${store.description})`);
   const httpsUrl = tls ? describeHttps(config, tls, httpsPort, print) : undefined;
   if (demo) print(await demoPanelLink(app, demo, url));
+  if (operatorToken) print(describeOperatorToken(operatorToken, url));
 
   let closing: Promise<void> | null = null;
   const close = () => {

@@ -13,7 +13,7 @@ import type { FaceOpenApi } from './face-openapi.js';
  * supplies three things of its own, each in one place: its authentication, its codec and its error map.
  */
 
-export type FaceName = 'rackspace' | 'mimecast' | 'ccc' | 'panel';
+export type FaceName = 'rackspace' | 'mimecast' | 'ccc' | 'panel' | 'operator';
 
 export interface RouteSchema {
   params?: TSchema;

@@ -339,6 +339,23 @@ export interface MailAliasTable {
   updated_at: string;
 }
 
+/** Named values of the sandbox every process agrees on: the operator token's hash, the test clock. */
+export interface SandboxStateTable {
+  name: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+}
+
+/** A whole-store state saved by `sandbox snapshot save` (and the baseline `sandbox reset` returns to). */
+export interface SandboxSnapshotTable {
+  name: string;
+  created_at: string;
+  row_count: number;
+  /** JSON: every table's rows by table name. */
+  data: string;
+}
+
 export interface DB {
   accounts: AccountTable;
   account_children: AccountChildrenTable;
@@ -364,4 +381,6 @@ export interface DB {
   email_domains: EmailDomainTable;
   mailboxes: MailboxTable;
   mail_aliases: MailAliasTable;
+  sandbox_state: SandboxStateTable;
+  sandbox_snapshots: SandboxSnapshotTable;
 }

@@ -7,6 +7,7 @@ import { credentialToVerify, evenOutRefusal, isRegisteredAppId, lookupByPublicId
 import { safeEqual } from '../../domain/secrets.js';
 import { hitRateLimit, hitRateLimitAndClaim, peekRateLimit, type RateDecision } from '../../domain/limits.js';
 import { lookupAccessToken } from '../../domain/access-token.js';
+import { wallTime } from '../../domain/clock.js';
 import { FAILURES } from './errors.js';
 import { parseMimecastDate } from './date.js';
 
@@ -110,7 +111,7 @@ export async function authenticate(request: FastifyRequest, reply: FastifyReply)
 
   const rateKey = rateKeyOf(actor);
   const sentAt = parseMimecastDate(date);
-  if (sentAt === null || Math.abs(ctx.clock.now().getTime() - sentAt) > config.mimecastDateWindowMs) {
+  if (sentAt === null || Math.abs(wallTime(ctx.clock).getTime() - sentAt) > config.mimecastDateWindowMs) {
     // The user is known, so the answer shows its budget; it does not spend it, or anyone replaying an old
     // captured request could use up the user's budget.
     setRateHeaders(reply, await peekRateLimit(ctx, rateKey, config.mimecastRateLimit, config.mimecastRateWindowMs));

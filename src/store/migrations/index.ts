@@ -10,6 +10,7 @@ import { changeNotices } from './0009_change_notices.js';
 import { accountSearch } from './0014_search.js';
 import { mimecastOauth } from './0011_mimecast_oauth.js';
 import { emailDomains } from './0010_domains.js';
+import { sandboxTables } from './0012_sandbox.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -31,6 +32,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0014_search': accountSearch,
   '0011_mimecast_oauth': mimecastOauth,
   '0010_domains': emailDomains,
+  '0012_sandbox': sandboxTables,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {
