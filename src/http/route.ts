@@ -75,6 +75,21 @@ export interface FaceDefinition<A> {
   codec?(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void;
   /** Answers an unknown URL under one of the face's prefixes (default: the error map with a 404). */
   notFound?(request: FastifyRequest, reply: FastifyReply): unknown;
+  /** The face's answers to the sandbox's fault rules; a face without them is never failed on purpose. */
+  faults?: FaultAnswers;
+}
+
+/** How a face fails a request the sandbox's fault rules pick, in its vendor's own words (see src/operator/fault-injector.ts). */
+export interface FaultAnswers {
+  /** The error the face's real throttling throws, with any headers that go with it set on the reply. */
+  throttled(request: FastifyRequest, reply: FastifyReply, retryAfterMs?: number): Error;
+  /** An error of this status in the face's shape. */
+  failure(status: number, message?: string): Error;
+}
+
+/** Decides, once per request of a face with fault answers, whether the request fails, and acts. */
+export interface FaultInjector {
+  apply(face: FaceName, request: FastifyRequest, reply: FastifyReply, answers: FaultAnswers): Promise<void>;
 }
 
 export interface FaceScope<A> {
@@ -100,6 +115,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     faceRoutes: RegisteredRoute[];
+    /** The sandbox's fault rules, when the sandbox is on (null otherwise). */
+    faultInjector: FaultInjector | null;
   }
   interface FastifyContextConfig {
     face?: FaceName;
@@ -121,6 +138,7 @@ export class NotFoundRoute extends Error {
 export function prepareFaces(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorate('faceRoutes', []);
+  app.decorate('faultInjector', null);
 }
 
 /** Mounts a face: one encapsulated Fastify context per prefix, each with the face's auth, codec and error map. */
@@ -145,12 +163,21 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
               request.actor = await authenticate(request, reply);
             });
           }
+          if (face.faults) addFaultHook(scope, face, face.faults);
           for (const r of s.routes) registerRoute(scope, face.name, r, scopeConfig);
         },
         { prefix: s.prefix },
       );
     }
   };
+}
+
+/** Sandbox faults, right after the face's authentication (so a rule can name the principal), in the face's error shape. */
+function addFaultHook<A>(scope: FastifyInstance, face: FaceDefinition<A>, answers: FaultAnswers): void {
+  scope.addHook(face.authenticateAt ?? 'onRequest', async (request, reply) => {
+    const injector = request.server.faultInjector;
+    if (injector) await injector.apply(face.name, request, reply, answers);
+  });
 }
 
 function registerRoute<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A, any>, scopeConfig: Record<string, unknown>): void {

@@ -7,7 +7,7 @@ import { mountFace, type FaceDefinition } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
 import { authenticate } from './auth.js';
 import { installCodec } from './pipeline.js';
-import { cccErrors } from './errors.js';
+import { cccErrors, faultAnswers } from './errors.js';
 import { serviceRoutes } from './routes/services.js';
 import { statusRoutes } from './routes/status.js';
 import { usageRoutes } from './routes/usage.js';
@@ -21,6 +21,7 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
   authenticateUnknownRoutes: false,
   codec: installCodec,
   errors: cccErrors,
+  faults: faultAnswers,
 };
 
 export default mountFace(cccFaceDefinition, [

@@ -3,6 +3,7 @@ import { mountFace, type FaceDefinition } from '../../http/route.js';
 import { authenticate } from './auth.js';
 import { mimecastCodec } from './codec.js';
 import { respond } from './errors.js';
+import { faultAnswers } from './faults.js';
 import { accountRoutes } from './account-routes.js';
 import { provisioningRoutes } from './provisioning-routes.js';
 
@@ -17,6 +18,7 @@ const face: FaceDefinition<Actor> = {
   authenticateUnknownRoutes: false,
   codec: mimecastCodec,
   errors: respond,
+  faults: faultAnswers,
 };
 
 export const mimecastFace = mountFace(face, [

@@ -2,7 +2,7 @@ import { mountFace, type FaceDefinition } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
 import { authenticate } from './auth.js';
 import { rackspaceCodec } from './codec.js';
-import { rackspaceErrors } from './errors.js';
+import { faultAnswers, rackspaceErrors } from './errors.js';
 import { customerRoutes } from './customers.js';
 import { customerStateRoutes } from './customer-state.js';
 import { loginTokenRoutes } from './login-tokens.js';
@@ -10,7 +10,7 @@ import { contactRoutes } from './contacts.js';
 import { invoiceRoutes } from './invoices.js';
 
 /** The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs), v2 contacts and invoices. */
-const face: FaceDefinition<Actor> = { name: 'rackspace', authenticate, codec: rackspaceCodec, errors: rackspaceErrors };
+const face: FaceDefinition<Actor> = { name: 'rackspace', authenticate, codec: rackspaceCodec, errors: rackspaceErrors, faults: faultAnswers };
 
 const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [
   ...customerRoutes(version, base, publicPath),
