@@ -14,6 +14,8 @@ import type { Config } from './config.js';
 import { faces } from './faces/index.js';
 import { responderFor, type ScopeResponder } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
+import { SandboxClock } from './operator/clock.js';
+import type { SandboxControls } from './operator/controls.js';
 
 export interface AppDeps {
   store: Store;
@@ -89,10 +91,19 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   prepareFaces(app);
   const authCache = deps.authCache === false ? undefined : new AuthCache(deps.store.changes);
   if (authCache) app.addHook('onClose', async () => authCache.close());
+  const clock = config.sandbox ? new SandboxClock(deps.clock, deps.store.db, deps.store.changes) : deps.clock;
   // PostgreSQL: the cache is used once the change listener is up (it keeps trying in the background).
   await deps.store.changes.ready();
   const { db, dialect } = deps.store;
-  app.decorate('domain', { db, dialect, clock: deps.clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows });
+  app.decorate('domain', { db, dialect, clock, secrets: deps.secrets, authCache, rateWindows: deps.rateWindows });
+  if (clock instanceof SandboxClock) {
+    const controls: SandboxControls = { changes: deps.store.changes };
+    app.decorate('sandbox', controls);
+    // The test clock lives in the store: catch up before each request (a statement only after it changed).
+    await clock.refresh();
+    app.addHook('onRequest', async () => clock.refresh());
+    app.addHook('onClose', async () => clock.close());
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -20,6 +20,7 @@ export function startScheduler(ctx: DomainContext, options: { intervalMs: number
   const tick = async () => {
     if (running) return running;
     running = (async () => {
+      await ctx.clock.refresh?.();
       for (const job of jobs) {
         if (stopped) break;
         try {

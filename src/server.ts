@@ -14,6 +14,7 @@ import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.j
 import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
 import { describeDemoPanelLink } from './panel-links.js';
+import { describeOperatorToken, setUpOperatorToken, type TokenSetup } from './operator/token.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -100,6 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { store, windows, lock } = await openServedStore(config);
   let app: FastifyInstance;
   let demo: DemoCredentials | null = null;
+  let operatorToken: TokenSetup | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
     if (options.demo) {
@@ -117,6 +119,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         print(`The store already holds data and ${config.demoOut} is missing; start with an empty --database to get fresh demo credentials.`);
       }
     }
+    if (config.sandbox) operatorToken = await setUpOperatorToken(store.db, config.operatorToken, clock.now().toISOString());
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
     const scheduler = startScheduler(app.domain, {
@@ -140,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = baseUrl(config, port);
   print(`partnerhub listening on ${url} (store: ${store.description})`);
   if (demo) print(await demoPanelLink(app, demo, url));
+  if (operatorToken) print(describeOperatorToken(operatorToken, url));
 
   let closing: Promise<void> | null = null;
   const close = () => {

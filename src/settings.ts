@@ -81,6 +81,27 @@ export const SETTINGS = Type.Object({
     maximum: 86_400_000,
     description: 'how often scheduled jobs run (trial expiry and 90-day cancellation, the monthly billing run, forgetting old rate windows and Mimecast request ids), in ms; `0` turns them off',
   }),
+  // --- sandbox (operator API under /_partnerhub/v1) ---
+  sandbox: boolean({
+    env: 'PARTNERHUB_SANDBOX',
+    flag: '--sandbox',
+    default: false,
+    description: 'turn on the operator API (`/_partnerhub/v1/…`: test clock, reset, snapshots, fixtures) and `partnerhub sandbox …`; `serve --demo` turns it on. Off, its URLs answer 404',
+  }),
+  operatorToken: optionalText({
+    env: 'PARTNERHUB_OPERATOR_TOKEN',
+    flag: '--operator-token <token>',
+    defaultText: 'generated',
+    pattern: '^\\S{16,}$',
+    invalid: '{name} must be at least 16 characters without spaces',
+    description: 'bearer token of the operator API; the store keeps only its SHA-256. Without it, one is generated and printed on the first start with the sandbox on',
+  }),
+  fixtures: optionalText({
+    env: 'PARTNERHUB_FIXTURES',
+    flag: '--fixtures <file>',
+    defaultText: 'none',
+    description: 'sandbox: YAML or JSON file of partners, resellers, customers, principals with fixed keys … loaded into the store at start (replacing its data); `sandbox reset` returns to it',
+  }),
   // --- billing (contacts, invoices) ---
   contactLimit: integer({ env: 'PARTNERHUB_CONTACT_LIMIT', default: 10, minimum: 1, maximum: 1000, description: 'most company contacts one account may have (Rackspace v2 "Contact/Administrator limit reached.")' }),
   // --- Rackspace face ---

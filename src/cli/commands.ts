@@ -19,6 +19,7 @@ import { registerMimecastCall } from './mimecast.js';
 import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
 import { demoScale } from './scale.js';
 import { registerPanelCommands } from './panel.js';
+import { registerSandboxCommands } from './sandbox.js';
 
 const databaseOption = () => settingOption('databaseUrl');
 const dataDirOption = () => settingOption('dataDir');
@@ -63,15 +64,18 @@ export function registerCommands(program: Command): void {
   registerCcc(program);
   registerSettingsCommand(program);
   registerPanelCommands(program);
+  registerSandboxCommands(program);
 }
 
 function registerServeCommand(program: Command): void {
   const serve = program.command('serve').description('start the HTTP server (settings without a flag: see `partnerhub settings`)');
   for (const option of settingOptions()) serve.addOption(option);
   serve
-    .option('--demo', 'seed demo data into an empty store and print its credentials (to --out)')
+    .option('--demo', 'seed demo data into an empty store and print its credentials (to --out); turns the sandbox on')
     .action(async (flags) => {
       const config = loadConfig(flags);
+      // The demo is a sandbox: its operator API (clock, reset, snapshots) is on.
+      if (flags.demo) config.sandbox = true;
       await startServer(config, { demo: !!flags.demo, handleSignals: true });
     });
 }

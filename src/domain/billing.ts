@@ -318,6 +318,10 @@ export async function billingRunCompleted(ctx: DomainContext, periodName: string
 export const billingJob: Job = {
   name: 'billing.monthly',
   leaseMs: 30 * 60_000,
+  // A new month's first instant: the month before it can be billed.
+  async nextDueAfter(_ctx, after) {
+    return new Date(Date.UTC(after.getUTCFullYear(), after.getUTCMonth() + 1, 1));
+  },
   async run(ctx) {
     const period = previousPeriod(ctx.clock.now());
     if (await invoicesRepo.runCompleted(ctx.db, period.name)) return;

@@ -1,6 +1,18 @@
 /** Time source for the domain. The domain never reads the wall clock itself, so tests and sandbox users can move time. */
 export interface Clock {
   now(): Date;
+  /**
+   * The real time, where a sandbox's test clock moves `now`: what clients sign with (Mimecast `x-mc-date`,
+   * Rackspace timestamps) and what request throttling counts in. Absent: the same as `now`.
+   */
+  wall?(): Date;
+  /** Catches up with a clock kept in the store (the sandbox's test clock); called before a request or a scheduler tick. */
+  refresh?(): Promise<void>;
+}
+
+/** The time clients' own clocks show: signature freshness and throttling use it, never a moved test clock. */
+export function wallTime(clock: Clock): Date {
+  return clock.wall ? clock.wall() : clock.now();
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -63,6 +63,15 @@ export const serviceLifecycleJob: Job = {
   async run(ctx) {
     await applyLifecycle(ctx);
   },
+  async nextDueAfter(ctx, after) {
+    let best: number | null = null;
+    for (const rule of LIFECYCLE_RULES) {
+      const start = await servicesRepo.firstLifecycleStartAfter(ctx.db, rule.from, rule.since, new Date(after.getTime() - rule.days * DAY).toISOString());
+      const due = start === null ? null : new Date(start).getTime() + rule.days * DAY;
+      if (due !== null && (best === null || due < best)) best = due;
+    }
+    return best === null ? null : new Date(best);
+  },
 };
 
 /**

@@ -4,6 +4,7 @@ import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import type { MemoryWindows } from '../store/memory-windows.js';
 import * as rateRepo from '../store/repositories/rate.js';
+import { wallTime } from './clock.js';
 
 /**
  * Where rate windows live when not in the store: this process's memory (src/store/memory-windows.ts),
@@ -22,6 +23,18 @@ export interface RateDecision {
   resetMs: number;
 }
 
+export interface RateOptions {
+  /** Count refused hits too (Rackspace counts throttled calls). */
+  countRefused?: boolean;
+  /**
+   * Count in business time (the domain's rules, such as the 5-minute enable/disable window, which a
+   * sandbox's test clock moves) instead of the real time clients' throttling is measured in (the default).
+   */
+  businessTime?: boolean;
+}
+
+const rateTime = (ctx: DomainContext, options: RateOptions) => (options.businessTime ? ctx.clock.now() : wallTime(ctx.clock)).getTime();
+
 /**
  * A sliding-window counter kept in the store, so every server process sharing it agrees. An allowed
  * hit is counted; a refused one is counted only when `countRefused` is set (Rackspace counts throttled
@@ -33,10 +46,10 @@ export async function hitRateLimit(
   key: string,
   limit: number,
   windowMs: number,
-  options: { countRefused?: boolean } = {},
+  options: RateOptions = {},
 ): Promise<RateDecision> {
   if (!ctx.rateWindows) return hitRateLimitIn(ctx.db, ctx, key, limit, windowMs, options);
-  const now = ctx.clock.now().getTime();
+  const now = rateTime(ctx, options);
   if (limit <= 0) return { allowed: false, limit, remaining: 0, resetMs: 0 };
   const window = ctx.rateWindows.hit({ key, now, windowMs, limit, countRefused: options.countRefused === true });
   return { ...standing(window.times, now, limit, windowMs), allowed: window.allowed };
@@ -53,9 +66,9 @@ export async function hitRateLimitIn(
   key: string,
   limit: number,
   windowMs: number,
-  options: { countRefused?: boolean } = {},
+  options: RateOptions = {},
 ): Promise<RateDecision> {
-  const now = ctx.clock.now().getTime();
+  const now = rateTime(ctx, options);
   if (limit <= 0) return { allowed: false, limit, remaining: 0, resetMs: 0 };
   const window = await rateRepo.hit(db, ctx.dialect, { key, now, windowMs, limit, countRefused: options.countRefused === true });
   return { ...standing(window.times, now, limit, windowMs), allowed: window.allowed };
@@ -83,7 +96,7 @@ export async function hitRateLimitAndClaim(
   rate: { key: string; limit: number; windowMs: number },
   once: { key: string; windowMs: number },
 ): Promise<{ rate: RateDecision; firstUse: boolean }> {
-  const now = ctx.clock.now().getTime();
+  const now = wallTime(ctx.clock).getTime();
   if (rate.limit <= 0) return { rate: { allowed: false, limit: rate.limit, remaining: 0, resetMs: 0 }, firstUse: false };
   const rateHit = { key: rate.key, now, windowMs: rate.windowMs, limit: rate.limit, countRefused: false };
   const onceHit = { key: `once:${once.key}`, now, windowMs: once.windowMs, limit: 1, countRefused: false };
@@ -107,12 +120,12 @@ export async function claimOnce(ctx: DomainContext, key: string, windowMs: numbe
 /** Where a key stands in its window, without counting anything: for answers to a known user that must not spend its budget. */
 export async function peekRateLimit(ctx: DomainContext, key: string, limit: number, windowMs: number): Promise<RateDecision> {
   const window = ctx.rateWindows ? ctx.rateWindows.peek(key) : await rateRepo.peek(ctx.db, key);
-  return standing(window?.times ?? [], ctx.clock.now().getTime(), limit, windowMs);
+  return standing(window?.times ?? [], wallTime(ctx.clock).getTime(), limit, windowMs);
 }
 
 /** Windows a sole server keeps in memory, read back from the store at start-up (what the last run saved). */
 export async function restoreRateWindows(ctx: DomainContext, windows: MemoryWindows, horizonMs: number): Promise<void> {
-  windows.load(await rateRepo.loadWindows(ctx.db, ctx.clock.now().getTime() - horizonMs), horizonMs);
+  windows.load(await rateRepo.loadWindows(ctx.db, wallTime(ctx.clock).getTime() - horizonMs), horizonMs);
 }
 
 /**
@@ -120,7 +133,7 @@ export async function restoreRateWindows(ctx: DomainContext, windows: MemoryWind
  * restart. A server that crashes forgets them (see README, "One server per SQLite file").
  */
 export async function saveRateWindows(ctx: DomainContext, windows: MemoryWindows): Promise<number> {
-  const rows = windows.changed(ctx.clock.now().getTime());
+  const rows = windows.changed(wallTime(ctx.clock).getTime());
   if (rows.length) await inTransaction(ctx, (trx) => rateRepo.saveWindows(trx, ctx.dialect, rows));
   return rows.length;
 }

@@ -1,6 +1,6 @@
 import type { DomainContext } from './context.js';
 import type { Job } from './jobs.js';
-import { DAY, HOUR } from './clock.js';
+import { DAY, HOUR, wallTime } from './clock.js';
 import * as rateRepo from '../store/repositories/rate.js';
 
 /**
@@ -14,7 +14,8 @@ export const SEEN_ID_MAX_AGE_MS = 2 * DAY + HOUR;
 
 /** Forgets replay ids and rate windows older than `maxAgeMs`, in batches, off the request path; returns how many went. */
 export async function forgetOldRequestIds(ctx: DomainContext, maxAgeMs = SEEN_ID_MAX_AGE_MS): Promise<number> {
-  const before = ctx.clock.now().getTime() - maxAgeMs;
+  // Throttling and replay ids count in real time, the enable/disable window in business time: keep what either still needs.
+  const before = Math.min(ctx.clock.now().getTime(), wallTime(ctx.clock).getTime()) - maxAgeMs;
   let total = 0;
   for (;;) {
     const n = await rateRepo.pruneWindows(ctx.db, before, 5000);

@@ -37,7 +37,7 @@ async function claimStateChange(tx: DomainContext, actor: Actor, account: Accoun
   assertTransaction(tx.db);
   authorize(actor, 'account.status', account);
   if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot enable or disable itself');
-  const decision = await hitRateLimitIn(tx.db, tx, `account-state:${account.guid}`, 1, STATE_CHANGE_WINDOW_MS);
+  const decision = await hitRateLimitIn(tx.db, tx, `account-state:${account.guid}`, 1, STATE_CHANGE_WINDOW_MS, { businessTime: true });
   if (!decision.allowed) {
     throw rateLimited(decision.resetMs);
   }

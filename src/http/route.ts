@@ -10,7 +10,7 @@ import { setScopeErrorHandler } from './framework-errors.js';
  * supplies three things of its own, each in one place: its authentication, its codec and its error map.
  */
 
-export type FaceName = 'rackspace' | 'mimecast' | 'ccc' | 'panel';
+export type FaceName = 'rackspace' | 'mimecast' | 'ccc' | 'panel' | 'operator';
 
 export interface RouteSchema {
   params?: TSchema;

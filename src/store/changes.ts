@@ -22,6 +22,8 @@ export const AUTH_CHANGE: StoreChange = Object.freeze({ table: 'auth' });
 /** Committed changes to watched rows, from this process and from every other process sharing the store. */
 export interface ChangeFeed {
   subscribe(listener: (change: StoreChange) => void): () => void;
+  /** Tells this process's subscribers at once (a change other processes hear of through the store). */
+  emit(change: StoreChange): void;
   /** False while a change made elsewhere could go unseen (PostgreSQL: the listening connection is down). */
   readonly live: boolean;
   /** Catches up with commits other connections made, synchronously (SQLite); call before trusting a cache. */

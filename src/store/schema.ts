@@ -263,6 +263,21 @@ export interface ServiceUsageDailyTable {
   imported_at: string;
 }
 
+/** Named values of the sandbox every process agrees on: the operator token's hash, the test clock. */
+export interface SandboxStateTable {
+  name: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+}
+
+/** A whole-store state saved by `sandbox snapshot save` (and the baseline `sandbox reset` returns to). */
+export interface SandboxSnapshotTable {
+  name: string;
+  created_at: string;
+  row_count: number;
+  /** JSON: every table's rows by table name. */
+  data: string;
 /** A sandbox fault rule (migration 0013): which requests fail, and how. */
 export interface FaultRuleTable {
   seq: Generated<number>;
@@ -366,6 +381,8 @@ export interface DB {
   login_tokens: LoginTokenTable;
   service_usage_daily: ServiceUsageDailyTable;
   panel_sessions: PanelSessionTable;
+  sandbox_state: SandboxStateTable;
+  sandbox_snapshots: SandboxSnapshotTable;
   fault_rules: FaultRuleTable;
   request_journal: RequestJournalTable;
   webhook_subscriptions: WebhookSubscriptionTable;

@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/principal.js';
 import { isRegisteredAppId, lookupByPublicId, openAppKey, openSecret, type Credential } from '../../domain/credential.js';
 import { safeEqual } from '../../domain/secrets.js';
 import { hitRateLimitAndClaim, peekRateLimit, type RateDecision } from '../../domain/limits.js';
+import { wallTime } from '../../domain/clock.js';
 import { FAILURES } from './errors.js';
 import { parseMimecastDate } from './date.js';
 
@@ -80,7 +81,7 @@ export async function authenticate(request: FastifyRequest, reply: FastifyReply)
   // One budget per user, whichever of the user's keys signs.
   const rateKey = `mimecast:principal:${actor.guid}`;
   const sentAt = parseMimecastDate(date);
-  if (sentAt === null || Math.abs(ctx.clock.now().getTime() - sentAt) > config.mimecastDateWindowMs) {
+  if (sentAt === null || Math.abs(wallTime(ctx.clock).getTime() - sentAt) > config.mimecastDateWindowMs) {
     // The user is known, so the answer shows its budget; it does not spend it, or anyone replaying an old
     // captured request could use up the user's budget.
     setRateHeaders(reply, await peekRateLimit(ctx, rateKey, config.mimecastRateLimit, config.mimecastRateWindowMs));

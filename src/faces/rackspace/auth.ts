@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { MINUTE } from '../../domain/clock.js';
+import { MINUTE, wallTime } from '../../domain/clock.js';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
 import { hitRateLimit } from '../../domain/limits.js';
 import { lookupByPublicId, openSecret } from '../../domain/credential.js';
@@ -19,7 +19,7 @@ export async function authenticate(request: FastifyRequest): Promise<Actor> {
   const parts = parseSignatureHeader(request.headers['x-api-signature']);
   if (!parts) throw refused();
   const policy = { maxAgeMs: config.rackspaceSignatureMaxAgeSeconds * 1000, anyZone: config.rackspaceSignatureAnyZone };
-  if (!timestampFresh(parts.timestamp, ctx.clock.now(), policy)) throw refused();
+  if (!timestampFresh(parts.timestamp, wallTime(ctx.clock), policy)) throw refused();
   const found = await lookupByPublicId(ctx, 'rackspace', parts.userKey);
   if (found.status !== 'ok') throw refused();
   const userAgent = request.headers['user-agent'] ?? '';

@@ -7,6 +7,7 @@ import { billingSchema } from './0006_billing.js';
 import { rateWindows } from './0007_rate_windows.js';
 import { panelSessions } from './0008_panel_sessions.js';
 import { changeNotices } from './0009_change_notices.js';
+import { sandboxTables } from './0012_sandbox.js';
 import { faultsJournalWebhooks } from './0013_faults_journal_webhooks.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -26,6 +27,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0007_rate_windows': rateWindows,
   '0008_panel_sessions': panelSessions,
   '0009_change_notices': changeNotices,
+  '0012_sandbox': sandboxTables,
   '0013_faults_journal_webhooks': faultsJournalWebhooks,
 };
 

@@ -71,6 +71,19 @@ export async function withAncestors(db: Kysely<DB>, guid: string): Promise<Accou
 }
 
 /** Customer accounts due for an automatic status change: in `status` since before `changedBefore` (by the given column). */
+/** The earliest value of `column` after `after` among live customers in `status` (null: none). */
+export async function firstLifecycleStartAfter(db: Kysely<DB>, status: string, column: 'trial_started_at' | 'status_changed_at', after: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.min(column).as('first'))
+    .where('deleted_at', 'is', null)
+    .where('kind', '=', 'customer')
+    .where('service_status', '=', status)
+    .where(column, '>', after)
+    .executeTakeFirst();
+  return (row?.first as string | null | undefined) ?? null;
+}
+
 export async function dueForLifecycle(
   db: Kysely<DB>,
   status: string,
