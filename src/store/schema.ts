@@ -278,6 +278,8 @@ export interface SandboxSnapshotTable {
   row_count: number;
   /** JSON: every table's rows by table name. */
   data: string;
+}
+
 /** A sandbox fault rule (migration 0013): which requests fail, and how. */
 export interface FaultRuleTable {
   seq: Generated<number>;
