@@ -16,6 +16,7 @@ import { responderFor, type ScopeResponder } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
 import { SandboxClock } from './operator/clock.js';
 import type { SandboxControls } from './operator/controls.js';
+import { installSandboxTools } from './operator/install.js';
 
 export interface AppDeps {
   store: Store;
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   });
   app.setErrorHandler(defaultErrorHandler);
 
+  await installSandboxTools(app, deps.store, config);
   for (const face of faces) {
     await app.register(face);
   }

@@ -5,6 +5,8 @@ import { operatorErrors } from './errors.js';
 import { aboutRoutes } from './routes/about.js';
 import { clockRoutes } from './routes/clock.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { faultRoutes } from './routes/faults.js';
+import { journalRoutes } from './routes/journal.js';
 
 /**
  * The operator API: the sandbox's controls under one reserved prefix no vendor path uses, `/_partnerhub/v1`,
@@ -14,7 +16,7 @@ import { snapshotRoutes } from './routes/snapshots.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, faultRoutes, journalRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',
