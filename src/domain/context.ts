@@ -6,6 +6,7 @@ import type { SecretBox } from './secrets.js';
 import type { AuthCache } from './auth-cache.js';
 import type { RateWindows } from './limits.js';
 import { DomainError, ErrorCode } from './errors.js';
+import type { SubscriberWatch } from './webhook-events.js';
 
 /**
  * What every domain service needs: the store, the time and the key that seals secrets.
@@ -31,6 +32,11 @@ export interface DomainContext {
    * (src/store/serve-lock.ts). Absent: they are kept in the store, where every process counts together.
    */
   rateWindows?: RateWindows;
+  /**
+   * Whether anyone may be subscribed to webhooks (src/domain/webhook-events.ts). Absent (the CLI, most
+   * tests): changes write no webhook events.
+   */
+  webhooks?: SubscriberWatch;
 }
 
 /**

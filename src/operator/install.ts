@@ -3,6 +3,7 @@ import type { Store } from '../store/connect.js';
 import type { Config } from '../config.js';
 import { FaultBook } from './fault-injector.js';
 import { RequestJournal } from './journal.js';
+import { SubscriberWatch } from '../domain/webhook-events.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,10 +20,16 @@ function notJournaled(request: FastifyRequest): boolean {
 
 /**
  * The sandbox's request-pipeline tools (faults and the request journal), installed by buildApp before the
- * faces when the sandbox is on. Off, none of it exists: no hook runs and no table is read.
+ * faces when the sandbox is on (off, none of it exists: no hook runs and no table is read), and the
+ * webhook subscribers' watch, which the domain asks before it writes an event.
  */
 export async function installSandboxTools(app: FastifyInstance, store: Store, config: Config): Promise<void> {
   app.decorate('journal', null);
+  // Webhook events are written only while someone may be subscribed: known in this process, told of changes.
+  const watch = new SubscriberWatch(store.changes);
+  app.domain.webhooks = watch;
+  app.addHook('onReady', async () => void (await watch.mayHaveSubscribers(store.db)));
+  app.addHook('onClose', async () => watch.close());
   if (!config.sandbox) return;
   const faults = new FaultBook(store.db, store.changes);
   app.faultInjector = faults;

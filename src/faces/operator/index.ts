@@ -7,6 +7,7 @@ import { clockRoutes } from './routes/clock.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { faultRoutes } from './routes/faults.js';
 import { journalRoutes } from './routes/journal.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /**
  * The operator API: the sandbox's controls under one reserved prefix no vendor path uses, `/_partnerhub/v1`,
@@ -16,7 +17,7 @@ import { journalRoutes } from './routes/journal.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, faultRoutes, journalRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, faultRoutes, journalRoutes, webhookRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',
