@@ -10,6 +10,9 @@ import { CliError, out } from './context.js';
 import { sandboxBasics } from './sandbox-basics.js';
 import { sandboxClockCommands } from './sandbox-clock.js';
 import { sandboxSnapshotCommands } from './sandbox-snapshots.js';
+import { sandboxFaultCommands } from './sandbox-faults.js';
+import { sandboxJournalCommands } from './sandbox-journal.js';
+import { sandboxWebhookCommands } from './sandbox-webhooks.js';
 
 export interface OperatorFlags {
   url?: string;
@@ -35,7 +38,7 @@ export interface OperatorCommand {
 }
 
 /** Every area's subcommands. */
-const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands];
+const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFaultCommands, sandboxJournalCommands, sandboxWebhookCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {

@@ -28,6 +28,9 @@ export async function installSandboxTools(app: FastifyInstance, store: Store, co
   // Webhook events are written only while someone may be subscribed: known in this process, told of changes.
   const watch = new SubscriberWatch(store.changes);
   app.domain.webhooks = watch;
+  // PostgreSQL: the first subscriber starts the listener, whose start announces "anything may have changed";
+  // wait for it so the answer read at onReady is not forgotten at once.
+  await store.changes.ready();
   app.addHook('onReady', async () => void (await watch.mayHaveSubscribers(store.db)));
   app.addHook('onClose', async () => watch.close());
   if (!config.sandbox) return;
