@@ -16,6 +16,7 @@ import { startScheduler } from './scheduler.js';
 import { startWebhookDelivery } from './operator/webhook-loop.js';
 import { describeDemoPanelLink } from './panel-links.js';
 import { describeOperatorToken, setUpOperatorToken, type TokenSetup } from './operator/token.js';
+import { prepareSandbox } from './operator/start.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -105,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let operatorToken: TokenSetup | null = null;
   try {
     const ctx: DomainContext = { db: store.db, dialect: store.dialect, clock, secrets };
-    if (options.demo) {
+    if (options.demo && !config.fixtures) {
       if ((await accountsRepo.countAll(store.db)) === 0) {
         const creds = await seedDemo(ctx, baseUrl(config));
         writeDemoCredentials(config.demoOut, creds);
@@ -123,6 +124,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.sandbox) operatorToken = await setUpOperatorToken(store.db, config.operatorToken, clock.now().toISOString());
     if (windows) await restoreRateWindows(ctx, windows, windowHorizonMs(config));
     app = await buildApp(config, { store, clock, secrets, rateWindows: windows });
+    if (config.sandbox) await prepareSandbox(app, config, print);
     const scheduler = startScheduler(app.domain, {
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),

@@ -1,6 +1,7 @@
 import { loadConfig, loadSecretBox, ConfigError, type Config, type ConfigFlags } from '../config.js';
 import { openStore, StoreConfigError, type Store } from '../store/connect.js';
 import { systemClock } from '../domain/clock.js';
+import { SandboxClock } from '../operator/clock.js';
 import type { DomainContext } from '../domain/context.js';
 import { DomainError } from '../domain/errors.js';
 import { findAccountUnscoped, type Account } from '../domain/account.js';
@@ -16,9 +17,13 @@ export async function withDomain<T>(flags: StoreFlags, work: (ctx: DomainContext
   const config = loadConfig(flags);
   const secrets = loadSecretBox(config);
   const store = await openStore(config.databaseUrl, { migrate: config.migrateOnStart });
+  // With the sandbox on, a command acts at the sandbox's business time (the test clock in the store).
+  const clock = config.sandbox ? new SandboxClock(systemClock, store.db, store.changes) : systemClock;
   try {
-    return await work({ db: store.db, dialect: store.dialect, clock: systemClock, secrets }, config, store);
+    await clock.refresh?.();
+    return await work({ db: store.db, dialect: store.dialect, clock, secrets }, config, store);
   } finally {
+    if (clock instanceof SandboxClock) clock.close();
     await store.close();
   }
 }

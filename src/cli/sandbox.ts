@@ -10,6 +10,7 @@ import { CliError, out } from './context.js';
 import { sandboxBasics } from './sandbox-basics.js';
 import { sandboxClockCommands } from './sandbox-clock.js';
 import { sandboxSnapshotCommands } from './sandbox-snapshots.js';
+import { registerFixtureFileCommands, sandboxFixtureCommands } from './sandbox-fixtures.js';
 import { sandboxFaultCommands } from './sandbox-faults.js';
 import { sandboxJournalCommands } from './sandbox-journal.js';
 import { sandboxWebhookCommands } from './sandbox-webhooks.js';
@@ -37,8 +38,8 @@ export interface OperatorCommand {
   print?: (answer: any) => string;
 }
 
-/** Every area's subcommands. */
-const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFaultCommands, sandboxJournalCommands, sandboxWebhookCommands];
+/** Every area's subcommands (exported for the test that every operator route has its command). */
+export const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFixtureCommands, sandboxFaultCommands, sandboxJournalCommands, sandboxWebhookCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {
@@ -85,4 +86,5 @@ function addOperatorCommand(sandbox: Command, spec: OperatorCommand): void {
 export function registerSandboxCommands(program: Command): void {
   const sandbox = program.command('sandbox').description('sandbox controls of a running server through its operator API (/_partnerhub/v1)');
   for (const spec of COMMAND_SETS.flat()) addOperatorCommand(sandbox, spec);
+  registerFixtureFileCommands(sandbox);
 }

@@ -49,11 +49,13 @@ export async function issueCredential(
   actor: Actor,
   principalGuid: string,
   kind: CredentialKind,
-  options: { expiresAt?: string } = {},
+  /** `secrets`: keys chosen by the caller instead of generated (sandbox fixtures with fixed keys). */
+  options: { expiresAt?: string; secrets?: IssuedSecrets } = {},
 ): Promise<IssuedCredential> {
   const principal = await getPrincipal(ctx, principalGuid);
   if (!principal) throw notFound('principal', 'Principal not found');
-  const secrets = generate(kind);
+  if (options.secrets && options.secrets.kind !== kind) throw new DomainError(ErrorCode.Validation, `the given keys are ${options.secrets.kind} keys, not ${kind}`);
+  const secrets = options.secrets ?? generate(kind);
   const now = ctx.clock.now().toISOString();
   const credential: Credential = {
     guid: newGuid(),

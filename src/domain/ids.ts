@@ -1,8 +1,48 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+/** Where new GUIDs come from inside `withGuidSource` (loading fixtures: the same file gives the same GUIDs). */
+export interface GuidSource {
+  next(): string;
+}
+
+const guidSource = new AsyncLocalStorage<GuidSource>();
 
 /** GUIDs are stored and compared as 32 lowercase hex digits (the form CCC writes). */
 export function newGuid(): string {
-  return randomUUID().replace(/-/g, '');
+  const source = guidSource.getStore();
+  return source ? source.next() : randomUUID().replace(/-/g, '');
+}
+
+/** Runs work with every newGuid() inside it (however deep, across awaits) taken from `source`. */
+export function withGuidSource<T>(source: GuidSource, work: () => Promise<T>): Promise<T> {
+  return guidSource.run(source, work);
+}
+
+/** A repeatable GUID from a name (SHA-256, shaped as a version-4 UUID). */
+export function guidFrom(name: string): string {
+  const h = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 32).split('');
+  h[12] = '4';
+  h[16] = '89ab'[parseInt(h[16], 16) % 4];
+  return h.join('');
+}
+
+/**
+ * Repeatable GUIDs: the n-th is guidFrom(`seed:n`), except that `preset` decides the next one (an
+ * entity's GUID fixed in a fixture file).
+ */
+export class SeededGuids implements GuidSource {
+  #n = 0;
+  #preset: string | null = null;
+  constructor(private readonly seed: string) {}
+  preset(guid: string): void {
+    this.#preset = guid;
+  }
+  next(): string {
+    const preset = this.#preset;
+    this.#preset = null;
+    return preset ?? guidFrom(`${this.seed}:${this.#n++}`);
+  }
 }
 
 /** Accepts plain, dashed, braced or parenthesised GUIDs in any case; returns the canonical 32-hex form or null. */

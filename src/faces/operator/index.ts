@@ -5,6 +5,7 @@ import { operatorErrors } from './errors.js';
 import { aboutRoutes } from './routes/about.js';
 import { clockRoutes } from './routes/clock.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { fixtureRoutes } from './routes/fixtures.js';
 import { faultRoutes } from './routes/faults.js';
 import { journalRoutes } from './routes/journal.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -17,7 +18,7 @@ import { webhookRoutes } from './routes/webhooks.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, faultRoutes, journalRoutes, webhookRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, fixtureRoutes, faultRoutes, journalRoutes, webhookRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',

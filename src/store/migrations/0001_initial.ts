@@ -2,6 +2,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect, DialectMigration } from './index.js';
 
 /** An auto-incrementing integer key: the one column type the two dialects spell differently. */
+/** Where the counters start in an empty store. Rackspace account numbers are six or seven digits in the wild; Mimecast ids derive from a second sequence. */
+export const INITIAL_COUNTERS = [
+  { name: 'account_number', value: 460100 },
+  { name: 'mimecast_sequence', value: 3500400 },
+] as const;
+
 export function serialKey(dialect: Dialect) {
   return dialect === 'postgres' ? ('bigserial' as const) : ('integer' as const);
 }
@@ -167,14 +173,7 @@ export const initialSchema: DialectMigration = {
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('value', 'bigint', (c) => c.notNull())
       .execute();
-    await db
-      .insertInto('counters')
-      .values([
-        // Rackspace account numbers are six or seven digits in the wild; Mimecast ids derive from a second sequence.
-        { name: 'account_number', value: 460100 },
-        { name: 'mimecast_sequence', value: 3500400 },
-      ])
-      .execute();
+    await db.insertInto('counters').values([...INITIAL_COUNTERS]).execute();
 
     await db.schema.createTable('rate_keys').addColumn('key', 'text', (c) => c.primaryKey()).execute();
     await createSerialTable(db, dialect, 'rate_events', (t) =>

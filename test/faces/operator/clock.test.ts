@@ -2,9 +2,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { STORE_KINDS, storeSuiteOptions } from '../../helpers/stores.js';
-import type { TestApp } from '../../helpers/context.js';
+import { makeServedTestApp, type TestApp } from '../../helpers/context.js';
+import { cccClient } from '../../helpers/ccc.js';
+import { call } from '../rackspace/helpers.js';
+import { tallyStatements } from '../../../src/store/tally.js';
+import { putState } from '../../../src/store/repositories/sandbox-state.js';
+import { CLOCK_STATE } from '../../../src/operator/clock.js';
+import { openStore } from '../../../src/store/connect.js';
 import { buildFixture, type Fixture } from '../../helpers/fixture.js';
-import { makeSandboxApp, makeSecondInstance, op, type Instance } from './helpers.js';
+import { makeSandboxApp, makeSecondInstance, op, heardEverything, type Instance } from './helpers.js';
 import { DAY } from '../../../src/domain/clock.js';
 import { createAccount, findAccountUnscoped } from '../../../src/domain/account.js';
 import { systemActor } from '../../../src/domain/principal.js';
@@ -101,6 +107,15 @@ for (const kind of STORE_KINDS) {
       assert.equal(res.body.now, res.body.wall);
     });
 
+    it('signatures stay checked against the real time, wherever the business clock is', async () => {
+      const moved = await op(t, 'POST', '/clock/advance', { by: '40d' });
+      assert.ok(Date.parse(moved.body.now) - Date.parse(moved.body.wall) >= 40 * DAY);
+      const now = await call(t, fx.resellerAdminA, { method: 'GET', path: `/v1/customers/${fx.a1.accountNumber}`, format: 'json' });
+      assert.equal(now.status, 200, now.body);
+      const signedAtBusinessTime = await call(t, fx.resellerAdminA, { method: 'GET', path: `/v1/customers/${fx.a1.accountNumber}`, format: 'json', at: new Date(moved.body.now) });
+      assert.equal(signedAtBusinessTime.status, 403);
+    });
+
     it('refuses a malformed duration or time in the one error shape', async () => {
       for (const [path, body] of [['/clock/advance', { by: '31 days' }], ['/clock/advance', { by: '' }], ['/clock/set', { at: 'tomorrow' }]] as const) {
         const res = await op(t, 'POST', path, body);
@@ -120,3 +135,31 @@ describe('durations', () => {
     assert.throws(() => parseDuration('5x'));
   });
 });
+
+for (const kind of STORE_KINDS) {
+  describe(`the test clock on the hot path (${kind})`, storeSuiteOptions(kind), () => {
+    let t: TestApp;
+    let fx: Fixture;
+    before(async () => {
+      t = await makeServedTestApp(kind, { sandbox: true });
+      fx = await buildFixture(t.ctx);
+    });
+    after(async () => t?.close());
+
+    it('a request reads the clock from the store only after it changed', async () => {
+      const send = () => cccClient(t.app, fx.reader.ccc.apiKey).request('GET', `/api/services/${fx.a1.guid}`);
+      assert.equal((await send()).status, 200);
+      const steady = await tallyStatements(send);
+      assert.ok(!steady.tally.sql.some((s) => s.includes('sandbox_state')), steady.tally.sql.join('\n'));
+      // Moved by another process: this one reads it once, on its next request.
+      const heard = heardEverything(t.app.sandbox.changes);
+      const elsewhere = await openStore(t.ts.url, { migrate: false, poolSize: 1 });
+      await putState(elsewhere.db, CLOCK_STATE, { offsetMs: 0, frozenAt: Date.parse('2031-01-01T00:00:00Z') }, 'x');
+      await elsewhere.close();
+      if (kind === 'postgres') await heard;
+      const moved = await tallyStatements(send);
+      assert.equal(moved.tally.sql.filter((s) => s.includes('sandbox_state')).length, 1, moved.tally.sql.join('\n'));
+      assert.equal(t.app.domain.clock.now().toISOString(), '2031-01-01T00:00:00.000Z');
+    });
+  });
+}
