@@ -9,6 +9,7 @@ import { call } from '../rackspace/helpers.js';
 import { rawCall } from '../rackspace/v2-helpers.js';
 import { clientFor } from '../mimecast/helpers.js';
 import { tallyStatements } from '../../../src/store/tally.js';
+import { saveBaseline } from '../../../src/operator/snapshots.js';
 
 const SECURITY_ANSWER = 'the-name-of-my-first-pet-7731';
 
@@ -86,6 +87,10 @@ for (const kind of STORE_KINDS) {
       await t.app.journal!.flush();
       const total = await t.app.domain.db.selectFrom('request_journal').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       assert.equal(Number(total.n), 50);
+      // A reset returns the store's state, not its traffic: the journal stays.
+      await saveBaseline(t.app.domain);
+      assert.equal((await op(t, 'POST', '/reset')).status, 200);
+      assert.equal((await op(t, 'GET', '/journal/count')).body.count, 50);
     });
   });
 }
