@@ -20,6 +20,7 @@ import { AppMetrics, registerMetrics } from './ops/metrics.js';
 import { registerLanding } from './ops/landing.js';
 import { SandboxClock } from './operator/clock.js';
 import type { SandboxControls } from './operator/controls.js';
+import { installSandboxTools } from './operator/install.js';
 
 export interface AppDeps {
   store: Store;
@@ -170,6 +171,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
 
   // The document generator sees every route registered after it.
   await openApi(app);
+  await installSandboxTools(app, deps.store, config);
   for (const face of faces) {
     await app.register(face);
   }

@@ -13,6 +13,7 @@ import { seedDemo } from './demo/seed.js';
 import { parseDemoCredentials, type DemoCredentials } from './demo/credentials.js';
 import * as accountsRepo from './store/repositories/accounts.js';
 import { startScheduler } from './scheduler.js';
+import { startWebhookDelivery } from './operator/webhook-loop.js';
 import { describeDemoPanelLink } from './panel-links.js';
 import { loadTls, trustInstructions, type TlsMaterial } from './tls.js';
 import { httpsListener, type HttpsListener } from './http/https-listener.js';
@@ -166,7 +167,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       intervalMs: config.schedulerIntervalMs,
       onError: (job, e) => app.log.error({ err: e, job: job.name }, 'scheduled job failed'),
     });
+    const webhooks = startWebhookDelivery(app.domain, config, (e) => app.log.error({ err: e }, 'webhook delivery failed'));
     app.addHook('onClose', async () => {
+      await webhooks.stop();
       await scheduler.stop();
       if (windows) await saveRateWindows(ctx, windows).catch((e) => app.log.error({ err: e }, 'saving rate windows failed'));
       await store.close();

@@ -134,6 +134,27 @@ export const SETTINGS = Type.Object({
     defaultText: 'none',
     description: 'sandbox: YAML or JSON file of partners, resellers, customers, principals with fixed keys … loaded into the store at start (replacing its data); `sandbox reset` returns to it',
   }),
+  journalSize: integer({
+    env: 'PARTNERHUB_JOURNAL_SIZE',
+    default: 1000,
+    minimum: 0,
+    maximum: 1_000_000,
+    description: 'sandbox: how many of the latest requests and responses the request journal keeps (secrets replaced); `0` turns it off',
+  }),
+  webhookTimeoutMs: integer({
+    env: 'PARTNERHUB_WEBHOOK_TIMEOUT_MS',
+    default: 10_000,
+    minimum: 100,
+    maximum: 120_000,
+    description: 'webhooks: how long one delivery waits for the receiver to answer (ms) before it counts as failed and is retried',
+  }),
+  webhookIntervalMs: integer({
+    env: 'PARTNERHUB_WEBHOOK_INTERVAL_MS',
+    default: 1000,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'webhooks: how often `serve` delivers pending events (ms); `0` leaves delivery to the scheduled jobs',
+  }),
   // --- billing (contacts, invoices) ---
   contactLimit: integer({ env: 'PARTNERHUB_CONTACT_LIMIT', default: 10, minimum: 1, maximum: 1000, description: 'most company contacts one account may have (Rackspace v2 "Contact/Administrator limit reached.")' }),
   // --- Rackspace face ---

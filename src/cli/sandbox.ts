@@ -11,6 +11,9 @@ import { sandboxBasics } from './sandbox-basics.js';
 import { sandboxClockCommands } from './sandbox-clock.js';
 import { sandboxSnapshotCommands } from './sandbox-snapshots.js';
 import { registerFixtureFileCommands, sandboxFixtureCommands } from './sandbox-fixtures.js';
+import { sandboxFaultCommands } from './sandbox-faults.js';
+import { sandboxJournalCommands } from './sandbox-journal.js';
+import { sandboxWebhookCommands } from './sandbox-webhooks.js';
 
 export interface OperatorFlags {
   url?: string;
@@ -36,7 +39,7 @@ export interface OperatorCommand {
 }
 
 /** Every area's subcommands (exported for the test that every operator route has its command). */
-export const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFixtureCommands];
+export const COMMAND_SETS: OperatorCommand[][] = [sandboxBasics, sandboxClockCommands, sandboxSnapshotCommands, sandboxFixtureCommands, sandboxFaultCommands, sandboxJournalCommands, sandboxWebhookCommands];
 
 /** The server and token: --url / PARTNERHUB_URL (default http://127.0.0.1:8080), --token / PARTNERHUB_OPERATOR_TOKEN. */
 export function operatorClient(flags: OperatorFlags, env: NodeJS.ProcessEnv = process.env): OperatorClient {

@@ -4,6 +4,7 @@ import type { DomainContext } from './context.js';
 import type { Actor } from './principal.js';
 import { newGuid } from './ids.js';
 import * as auditRepo from '../store/repositories/audit.js';
+import { recordWebhookEvent } from './webhook-events.js';
 
 export type AuditEntry = import('../store/records.js').AuditEntry;
 
@@ -28,6 +29,8 @@ export async function recordAudit(trx: Kysely<DB>, ctx: DomainContext, actor: Ac
     actorEmail: actor.email,
     ...input,
   });
+  // The same change's webhook event, in the same transaction: every audited change is announced.
+  await recordWebhookEvent(trx, ctx, actor, input);
 }
 
 export type AuditQuery = import('../store/records.js').AuditQuery;

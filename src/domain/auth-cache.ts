@@ -74,8 +74,10 @@ export class AuthCache {
   }
 
   #forget(change: StoreChange): void {
+    // Tables authentication never reads (the sandbox's fault rules, webhook subscriptions) leave it right.
+    if (change.table !== 'all' && change.table !== 'auth' && !('guid' in change)) return;
     this.#generation++;
-    if (change.table === 'all') {
+    if (!('guid' in change)) {
       this.#holders.clear();
       this.#appIds.clear();
       return;

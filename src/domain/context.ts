@@ -7,6 +7,7 @@ import type { AuthCache } from './auth-cache.js';
 import type { RateWindows } from './limits.js';
 import type { DomainObserver } from './observer.js';
 import { DomainError, ErrorCode } from './errors.js';
+import type { SubscriberWatch } from './webhook-events.js';
 
 /**
  * What every domain service needs: the store, the time and the key that seals secrets.
@@ -34,6 +35,11 @@ export interface DomainContext {
   rateWindows?: RateWindows;
   /** Told of refusals and job runs (the server's metrics); absent: nobody is told. */
   observer?: DomainObserver;
+  /**
+   * Whether anyone may be subscribed to webhooks (src/domain/webhook-events.ts). Absent (the CLI, most
+   * tests): changes write no webhook events.
+   */
+  webhooks?: SubscriberWatch;
 }
 
 /**

@@ -45,6 +45,11 @@ export function notFound(resource: string, message = `${resource} not found`): D
   return new DomainError(ErrorCode.NotFound, message, { resource });
 }
 
+/** A refusal for going over a limit on how often something may be done; the faces send their vendor's throttling answer. */
+export function rateLimited(retryAfterMs: number): DomainError {
+  return new DomainError(ErrorCode.RateLimited, 'Exceeded request limits', { retryAfterMs });
+}
+
 export function forbidden(message = 'Not authorized'): DomainError {
   return new DomainError(ErrorCode.Forbidden, message);
 }

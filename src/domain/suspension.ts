@@ -1,6 +1,6 @@
 import { assertTransaction, type DomainContext } from './context.js';
 import { MINUTE } from './clock.js';
-import { DomainError, ErrorCode } from './errors.js';
+import { DomainError, ErrorCode, rateLimited } from './errors.js';
 import { newGuid } from './ids.js';
 import { authorize, type Actor } from './principal.js';
 import { visibleAccount, type Account } from './account.js';
@@ -39,7 +39,7 @@ async function claimStateChange(tx: DomainContext, actor: Actor, account: Accoun
   if (account.guid === actor.accountGuid) throw new DomainError(ErrorCode.Forbidden, 'An account cannot enable or disable itself');
   const decision = await hitRateLimitIn(tx.db, tx, `account-state:${account.guid}`, 1, STATE_CHANGE_WINDOW_MS, { businessTime: true });
   if (!decision.allowed) {
-    throw new DomainError(ErrorCode.RateLimited, 'Exceeded request limits', { retryAfterMs: decision.resetMs });
+    throw rateLimited(decision.resetMs);
   }
 }
 

@@ -95,6 +95,21 @@ export interface FaceDefinition<A> {
   unknownUrls?: UnknownUrlClaim;
   /** The header that carries the message of every error this face answers (Rackspace: x-error-message), also on errors Node's HTTP parser answers for URLs `unknownUrls` matches. */
   errorHeader?: string;
+  /** The face's answers to the sandbox's fault rules; a face without them is never failed on purpose. */
+  faults?: FaultAnswers;
+}
+
+/** How a face fails a request the sandbox's fault rules pick, in its vendor's own words (see src/operator/fault-injector.ts). */
+export interface FaultAnswers {
+  /** The error the face's real throttling throws, with any headers that go with it set on the reply. */
+  throttled(request: FastifyRequest, reply: FastifyReply, retryAfterMs?: number): Error;
+  /** An error of this status in the face's shape. */
+  failure(status: number, message?: string): Error;
+}
+
+/** Decides, once per request of a face with fault answers, whether the request fails, and acts. */
+export interface FaultInjector {
+  apply(face: FaceName, request: FastifyRequest, reply: FastifyReply, answers: FaultAnswers): Promise<void>;
 }
 
 export interface UnknownUrlClaim {
@@ -135,6 +150,8 @@ declare module 'fastify' {
     unknownUrlOwners: UnknownUrlOwner[];
     /** Each mounted face's own description for the OpenAPI document, by face name. */
     faceDocs: Partial<Record<FaceName, FaceOpenApi>>;
+    /** The sandbox's fault rules, when the sandbox is on (null otherwise). */
+    faultInjector: FaultInjector | null;
   }
   interface FastifyContextConfig {
     face?: FaceName;
@@ -156,6 +173,7 @@ export class NotFoundRoute extends Error {
 export function prepareFaces(app: FastifyInstance): void {
   app.decorateRequest('actor', null);
   app.decorate('faceRoutes', []);
+  app.decorate('faultInjector', null);
   app.decorate('faceDocs', {});
   app.decorate('unknownUrlOwners', []);
 }
@@ -198,12 +216,21 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
               request.actor = await authenticate(request, reply);
             });
           }
+          if (face.faults) addFaultHook(scope, face, face.faults);
           for (const r of s.routes) registerRoute(scope, face.name, r, scopeConfig);
         },
         { prefix: s.prefix },
       );
     }
   };
+}
+
+/** Sandbox faults, right after the face's authentication (so a rule can name the principal), in the face's error shape. */
+function addFaultHook<A>(scope: FastifyInstance, face: FaceDefinition<A>, answers: FaultAnswers): void {
+  scope.addHook(face.authenticateAt ?? 'onRequest', async (request, reply) => {
+    const injector = request.server.faultInjector;
+    if (injector) await injector.apply(face.name, request, reply, answers);
+  });
 }
 
 function registerRoute<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A, any>, scopeConfig: Record<string, unknown>): void {

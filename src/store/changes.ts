@@ -4,14 +4,20 @@ import type SqliteDatabase from 'better-sqlite3';
 /** The tables whose rows authentication reads (a credential, its principal, the principal's account). */
 export type WatchedTable = 'credentials' | 'principals' | 'accounts';
 
+/** Small tables some process caches whole (the sandbox's fault rules, webhook subscriptions): any write to one is announced. */
+export type CachedTable = 'fault_rules' | 'webhook_subscriptions';
+export const CACHED_TABLES: readonly CachedTable[] = ['fault_rules', 'webhook_subscriptions'];
+
 /**
  * A committed change to a row authentication reads, or `all` when anything may have changed (a write seen
  * only by table, another connection's commit, a lost notification channel). The store says what changed;
- * what to forget is the subscriber's business.
+ * what to forget is the subscriber's business. `auth`: some row authentication reads changed, which one is not
+ * known (this process's own writes); a cached table: any of its rows.
  */
-export type StoreChange = { table: WatchedTable; guid: string } | { table: 'all' };
+export type StoreChange = { table: WatchedTable; guid: string } | { table: CachedTable } | { table: 'auth' } | { table: 'all' };
 
 export const ANY_CHANGE: StoreChange = Object.freeze({ table: 'all' });
+export const AUTH_CHANGE: StoreChange = Object.freeze({ table: 'auth' });
 
 /** Committed changes to watched rows, from this process and from every other process sharing the store. */
 export interface ChangeFeed {
@@ -168,6 +174,7 @@ export class PostgresChangeFeed extends ChangeHub {
   #notice(payload: string | undefined): void {
     const [table, guid] = (payload ?? '').split(':');
     if ((table === 'credentials' || table === 'principals' || table === 'accounts') && guid) this.emit({ table, guid });
+    else if ((CACHED_TABLES as readonly string[]).includes(table)) this.emit({ table: table as CachedTable });
     else this.emit(ANY_CHANGE);
   }
 }

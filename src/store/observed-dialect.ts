@@ -2,6 +2,7 @@ import {
   AliasNode,
   ColumnNode,
   DeleteQueryNode,
+  InsertQueryNode,
   TableNode,
   UpdateQueryNode,
   type CompiledQuery,
@@ -13,7 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { ANY_CHANGE, type ChangeHub } from './changes.js';
+import { AUTH_CHANGE, CACHED_TABLES, type CachedTable, type ChangeHub } from './changes.js';
 
 /**
  * Account columns authentication reads besides the guid: a change to any other column leaves every cached
@@ -42,10 +43,21 @@ export function touchesWatchedRows(node: OperationNode): boolean {
   return false;
 }
 
+/** The cached table a statement writes to (insert, update or delete), if any. */
+export function cachedTableWritten(node: OperationNode): CachedTable | undefined {
+  let tables: (string | undefined)[] = [];
+  if (InsertQueryNode.is(node)) tables = [tableOf(node.into)];
+  else if (UpdateQueryNode.is(node)) tables = [tableOf(node.table)];
+  else if (DeleteQueryNode.is(node)) tables = node.from.froms.map(tableOf);
+  return tables.find((t): t is CachedTable => (CACHED_TABLES as readonly (string | undefined)[]).includes(t));
+}
+
 /** A connection that notes writes to watched rows: announced at once outside a transaction, at commit inside one. */
 class ObservedConnection implements DatabaseConnection {
   inTransaction = false;
   touched = false;
+  /** Cached tables written in the open transaction. */
+  readonly written = new Set<CachedTable>();
 
   constructor(
     readonly inner: DatabaseConnection,
@@ -56,7 +68,12 @@ class ObservedConnection implements DatabaseConnection {
     const result = await this.inner.executeQuery<R>(query);
     if (touchesWatchedRows(query.query)) {
       if (this.inTransaction) this.touched = true;
-      else this.hub.emit(ANY_CHANGE);
+      else this.hub.emit(AUTH_CHANGE);
+    }
+    const cached = cachedTableWritten(query.query);
+    if (cached) {
+      if (this.inTransaction) this.written.add(cached);
+      else this.hub.emit({ table: cached });
     }
     return result;
   }
@@ -101,6 +118,7 @@ class ObservedDriver implements Driver {
     const observed = connection as ObservedConnection;
     observed.inTransaction = true;
     observed.touched = false;
+    observed.written.clear();
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -110,9 +128,12 @@ class ObservedDriver implements Driver {
     } finally {
       // A failed commit may still have committed (the connection broke after the server did): announce anyway.
       const touched = observed.touched;
+      const written = [...observed.written];
       observed.inTransaction = false;
       observed.touched = false;
-      if (touched) this.hub.emit(ANY_CHANGE);
+      observed.written.clear();
+      if (touched) this.hub.emit(AUTH_CHANGE);
+      for (const table of written) this.hub.emit({ table });
     }
   }
 
@@ -120,6 +141,7 @@ class ObservedDriver implements Driver {
     const observed = connection as ObservedConnection;
     observed.inTransaction = false;
     observed.touched = false;
+    observed.written.clear();
     await this.inner.rollbackTransaction(connection);
   }
 

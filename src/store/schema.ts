@@ -356,6 +356,90 @@ export interface SandboxSnapshotTable {
   data: string;
 }
 
+/** A sandbox fault rule (migration 0013): which requests fail, and how. */
+export interface FaultRuleTable {
+  seq: Generated<number>;
+  guid: string;
+  face: string | null;
+  method: string | null;
+  path: string | null;
+  principal_guid: string | null;
+  action_json: string;
+  remaining: number | null;
+  probability: number | null;
+  seed: string | null;
+  created_at: string;
+}
+
+/** One journaled request and its response, secrets replaced (migration 0013). */
+export interface RequestJournalTable {
+  seq: Generated<number>;
+  at: string;
+  request_id: string;
+  face: string | null;
+  principal_guid: string | null;
+  method: string;
+  path: string;
+  query: string | null;
+  operation: string | null;
+  status: number;
+  duration_ms: number;
+  request_json: string;
+  response_json: string;
+}
+
+export interface WebhookSubscriptionTable {
+  seq: Generated<number>;
+  guid: string;
+  principal_guid: string;
+  account_guid: string;
+  account_path: string;
+  url: string;
+  events_json: string;
+  secret_sealed: string;
+  after_event_seq: number;
+  created_at: string;
+}
+
+/** The webhook outbox: one row per event, written in the transaction of the change. */
+export interface WebhookEventTable {
+  seq: Generated<number>;
+  guid: string;
+  at: string;
+  type: string;
+  account_guid: string;
+  payload_json: string;
+}
+
+export interface WebhookDeliveryTable {
+  seq: Generated<number>;
+  guid: string;
+  event_seq: number;
+  subscription_guid: string;
+  account_guid: string;
+  state: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface WebhookAttemptTable {
+  seq: Generated<number>;
+  delivery_guid: string;
+  attempt: number;
+  at: string;
+  status: number | null;
+  response_body: string | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface WebhookCursorTable {
+  name: string;
+  last_event_seq: number;
+}
+
 export interface DB {
   accounts: AccountTable;
   account_children: AccountChildrenTable;
@@ -383,4 +467,11 @@ export interface DB {
   mail_aliases: MailAliasTable;
   sandbox_state: SandboxStateTable;
   sandbox_snapshots: SandboxSnapshotTable;
+  fault_rules: FaultRuleTable;
+  request_journal: RequestJournalTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  webhook_cursor: WebhookCursorTable;
 }

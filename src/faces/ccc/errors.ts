@@ -5,10 +5,10 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import { DomainError, ErrorCode, type FieldError } from '../../domain/errors.js';
+import { DomainError, ErrorCode, rateLimited, type FieldError } from '../../domain/errors.js';
 import { NAME_MAX, REFERENCE_MAX } from '../../domain/account.js';
 import { SERVICE_DOMAIN_MAX } from '../../domain/customer-directory.js';
-import { NotFoundRoute } from '../../http/route.js';
+import { NotFoundRoute, type FaultAnswers } from '../../http/route.js';
 
 export interface ResponseError {
   errorCode: string;
@@ -34,6 +34,30 @@ export class CccError extends Error {
     super(message);
   }
 }
+
+/** ServiceStack's error codes for a sandbox fault of some status (others: HttpError). */
+const CODE_FOR_STATUS: Record<number, [string, string]> = {
+  400: ['ArgumentException', 'Bad Request'],
+  401: ['Unauthorized', 'Not Authenticated'],
+  403: ['Forbidden', 'Forbidden'],
+  404: ['NotFound', 'Not Found'],
+  409: ['Conflict', 'Conflict'],
+  429: ['TooManyRequests', 'Exceeded request limits'],
+  500: ['Exception', 'An internal error occurred'],
+  503: ['ServiceUnavailable', 'Service Unavailable'],
+};
+
+/**
+ * A sandbox fault rule's answers: throttling is the domain's own refusal (the 5-minute enable/disable window,
+ * 429 TooManyRequests), any other status a ResponseStatus with ServiceStack's code for it.
+ */
+export const faultAnswers: FaultAnswers = {
+  throttled: (_request, _reply, retryAfterMs) => rateLimited(retryAfterMs ?? 5 * 60_000),
+  failure: (status, message) => {
+    const [code, text] = CODE_FOR_STATUS[status] ?? [status >= 500 ? 'Exception' : 'HttpError', 'Request failed'];
+    return new CccError(status, code, message ?? text);
+  },
+};
 
 export const notAuthenticated = () => new CccError(401, 'Unauthorized', 'Not Authenticated');
 

@@ -9,7 +9,7 @@ import { mountFace, type FaceDefinition } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
 import { authenticate } from './auth.js';
 import { installCodec } from './pipeline.js';
-import { cccErrors } from './errors.js';
+import { cccErrors, faultAnswers } from './errors.js';
 import { serviceRoutes } from './routes/services.js';
 import { statusRoutes } from './routes/status.js';
 import { usageRoutes } from './routes/usage.js';
@@ -32,6 +32,7 @@ export const cccFaceDefinition: FaceDefinition<Actor> = {
   // name Mimecast (see the Mimecast face) gets ServiceStack's 404.
   unknownUrls: { match: /^\/api(?=[/.;]|$)/i },
   openapi: cccOpenApi,
+  faults: faultAnswers,
 };
 
 /** The custom routes, as the vendor documents them. */

@@ -25,7 +25,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
-function setRateHeaders(reply: FastifyReply, rate: RateDecision): void {
+export function setRateHeaders(reply: FastifyReply, rate: RateDecision): void {
   reply.header('X-RateLimit-Limit', String(rate.limit));
   reply.header('X-RateLimit-Remaining', String(rate.remaining));
   reply.header('X-RateLimit-Reset', String(rate.resetMs));

@@ -51,6 +51,21 @@ export const FAILURES = {
   internal: () => failure(500, 'err_internal_server_error', 'Internal Server Error', true),
 };
 
+/** The codes a sandbox fault of some status is sent with (others: err_request_failed). */
+const CODE_FOR_STATUS: Record<number, [string, string]> = {
+  400: ['err_request_malformed', 'The request could not be read'],
+  401: ['err_xdk_invalid_signature', '0004 Invalid Signature'],
+  403: ['err_xdk_operation_forbidden', '0003 Forbidden To Perform Operation'],
+  404: ['err_resource_not_found', 'Not found'],
+  429: ['err_xdk_rate_limit_exceeded', 'Rate limit exceeded'],
+};
+
+/** A sandbox fault of any status in Mimecast's envelope; 5xx and 429 are retryable, as Mimecast marks them. */
+export function statusFailure(status: number, message?: string): McFailure {
+  const [code, text] = status >= 500 ? ['err_internal_server_error', 'Internal Server Error'] : (CODE_FOR_STATUS[status] ?? ['err_request_failed', 'Request failed']);
+  return failure(status, code, message ?? text, status >= 500 || status === 429);
+}
+
 function rateLimitedError(resetMs: number): McError {
   return err('err_xdk_rate_limit_exceeded', `Rate limit exceeded; a request is allowed again in ${resetMs} ms`, true);
 }

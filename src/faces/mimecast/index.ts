@@ -4,6 +4,7 @@ import { mountFace, type FaceDefinition } from '../../http/route.js';
 import { authenticate } from './auth.js';
 import { mimecastCodec } from './codec.js';
 import { respond } from './errors.js';
+import { faultAnswers } from './faults.js';
 import { accountRoutes } from './account-routes.js';
 import { provisioningRoutes } from './provisioning-routes.js';
 import { loginRoutes } from './login-routes.js';
@@ -37,6 +38,7 @@ const face: FaceDefinition<Actor> = {
   errors: respond,
   unknownUrls: { match: /^\/api(?=[/.;]|$)/i, claims: namesMimecast },
   openapi: mimecastOpenApi,
+  faults: faultAnswers,
 };
 
 export const mimecastFace = mountFace(face, [

@@ -6,6 +6,9 @@ import { aboutRoutes } from './routes/about.js';
 import { clockRoutes } from './routes/clock.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { fixtureRoutes } from './routes/fixtures.js';
+import { faultRoutes } from './routes/faults.js';
+import { journalRoutes } from './routes/journal.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /**
  * The operator API: the sandbox's controls under one reserved prefix no vendor path uses, `/_partnerhub/v1`,
@@ -15,7 +18,7 @@ import { fixtureRoutes } from './routes/fixtures.js';
  */
 export const OPERATOR_PREFIX = '/_partnerhub/v1';
 
-const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, fixtureRoutes];
+const ROUTE_FILES: Route<Operator, any>[][] = [aboutRoutes, clockRoutes, snapshotRoutes, fixtureRoutes, faultRoutes, journalRoutes, webhookRoutes];
 
 const operator: FaceDefinition<Operator> = {
   name: 'operator',

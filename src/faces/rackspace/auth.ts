@@ -5,6 +5,7 @@ import { hitRateLimit } from '../../domain/limits.js';
 import { credentialToVerify, evenOutRefusal, lookupByPublicId, openSecret } from '../../domain/credential.js';
 import type { Actor } from '../../domain/principal.js';
 import { hashMatches, parseSignatureHeader, timestampFresh } from './signature.js';
+import { exceededRequestLimits } from './errors.js';
 
 /**
  * The face's authentication, run once per request by the route pipeline: X-Api-Signature names the principal,
@@ -41,5 +42,5 @@ async function throttle(request: FastifyRequest, actor: Actor): Promise<void> {
   const limit = write ? config.rackspaceWritesPerMinute : config.rackspaceReadsPerMinute;
   if (limit <= 0) return;
   const decision = await hitRateLimit(request.server.domain, `rackspace:${write ? 'write' : 'read'}:${actor.guid}`, limit, MINUTE, { countRefused: true });
-  if (!decision.allowed) throw new DomainError(ErrorCode.RateLimited, 'Exceeded request limits');
+  if (!decision.allowed) throw exceededRequestLimits();
 }

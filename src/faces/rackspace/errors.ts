@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../../domain/errors.js';
+import type { FaultAnswers } from '../../http/route.js';
 import { CONTENT_TYPE, negotiate } from './codec.js';
 import { dotNetDate, headerSafe, xmlFault, type XmlElement } from './xml.js';
 
@@ -37,6 +38,26 @@ export const MESSAGES = {
   v2WrongContentType: 'Payload must be a valid JSON object. Verify that the content type is application/json .',
   v2NotAnObject: 'Payload must be a valid JSON object.',
 } as const;
+
+/** Throttled: what the rate limiter throws, and a sandbox fault rule's throttling answer. */
+export const exceededRequestLimits = () => new DomainError(ErrorCode.RateLimited, MESSAGES.exceededLimits);
+
+/** A sandbox fault of any status, as the fault Rackspace sends with that status. */
+class StatusFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KIND_FOR_STATUS: Record<number, FaultKind> = { 400: 'badRequestFault', 401: 'unauthorizedFault', 403: 'unauthorizedFault', 404: 'itemNotFoundFault' };
+
+export const faultAnswers: FaultAnswers = {
+  throttled: () => exceededRequestLimits(),
+  failure: (status, message) => new StatusFailure(status, message ?? (status >= 500 ? 'Internal Server Error' : 'Request failed')),
+};
 
 const fault = (status: number, kind: FaultKind, message: string, resourceType?: string): Fault => ({ status, kind, message, resourceType });
 const badRequest = (message: string) => fault(400, 'badRequestFault', message);
@@ -167,6 +188,7 @@ function frameworkFault(e: FastifyError | undefined, config: RackspaceConfig): F
 }
 
 function faultFor(error: unknown, request: FastifyRequest, config: RackspaceConfig): Fault {
+  if (error instanceof StatusFailure) return fault(error.status, KIND_FOR_STATUS[error.status] ?? (error.status >= 500 ? 'appsFault' : 'badRequestFault'), error.message);
   if (error instanceof DomainError) return config.version === 'v2' ? v2DomainFault(error) : domainFault(error, config);
   const e = error as FastifyError | undefined;
   if (e?.validation) return validationFault(e, request, config);
@@ -177,7 +199,7 @@ function faultFor(error: unknown, request: FastifyRequest, config: RackspaceConf
 export function rackspaceErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply, scope: Record<string, unknown>): FastifyReply {
   const config = { ...scope, ...(request.routeOptions?.config ?? {}) } as RackspaceConfig;
   const f = faultFor(error, request, config);
-  if (f.status >= 500) request.log.error({ err: error }, 'rackspace request failed');
+  if (f.status >= 500 && !(error instanceof StatusFailure)) request.log.error({ err: error }, 'rackspace request failed');
   const format = config.version === 'v2' ? 'json' : negotiate(request.headers.accept).format;
   // The server's time helps a client whose signature was refused because its clock is off.
   const details = dotNetDate(new Date(request.server.domain.clock.now()));

@@ -2,7 +2,7 @@ import { mountFace, type FaceDefinition } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
 import { authenticate } from './auth.js';
 import { rackspaceCodec } from './codec.js';
-import { rackspaceErrors } from './errors.js';
+import { faultAnswers, rackspaceErrors } from './errors.js';
 import { customerRoutes } from './customers.js';
 import { customerStateRoutes } from './customer-state.js';
 import { loginTokenRoutes } from './login-tokens.js';
@@ -27,6 +27,7 @@ const face: FaceDefinition<Actor> = {
   unknownUrls: { match: /^\/(v\d+|customers)(?=[/.;]|$)/i },
   errorHeader: 'x-error-message',
   openapi: rackspaceOpenApi,
+  faults: faultAnswers,
 };
 
 const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [

@@ -11,6 +11,7 @@ import { accountSearch } from './0014_search.js';
 import { mimecastOauth } from './0011_mimecast_oauth.js';
 import { emailDomains } from './0010_domains.js';
 import { sandboxTables } from './0012_sandbox.js';
+import { faultsJournalWebhooks } from './0013_faults_journal_webhooks.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0011_mimecast_oauth': mimecastOauth,
   '0010_domains': emailDomains,
   '0012_sandbox': sandboxTables,
+  '0013_faults_journal_webhooks': faultsJournalWebhooks,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

@@ -11,8 +11,8 @@ import { INITIAL_COUNTERS } from '../migrations/0001_initial.js';
  */
 export type TableRows = Record<string, Record<string, unknown>[]>;
 
-/** Tables that are never part of a store's state: migration bookkeeping, the snapshots themselves, leases of running schedulers. */
-export const NOT_IN_SNAPSHOTS = new Set(['kysely_migration', 'kysely_migration_lock', 'sandbox_snapshots', 'sandbox_state', 'job_leases']);
+/** Tables that are never part of a store's state: migration bookkeeping, the snapshots themselves, leases of running schedulers, the request journal (a record of traffic, which a reset leaves alone). */
+export const NOT_IN_SNAPSHOTS = new Set(['kysely_migration', 'kysely_migration_lock', 'sandbox_snapshots', 'sandbox_state', 'job_leases', 'request_journal']);
 
 interface Edge {
   table: string;
