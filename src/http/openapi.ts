@@ -17,7 +17,7 @@ import { completeDocument, faceDocument, VENDOR_FACES, type OpenApiDocument, typ
  * The control panel (HTML pages), the health checks and the documents themselves are not in the document.
  */
 
-export const DOCUMENT_PATHS: Record<'all' | Exclude<FaceName, 'panel'>, string> = {
+export const DOCUMENT_PATHS: Record<'all' | Exclude<FaceName, 'panel' | 'operator'>, string> = {
   all: '/openapi.json',
   rackspace: '/openapi/rackspace.json',
   mimecast: '/openapi/mimecast.json',

@@ -3,7 +3,6 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { DomainContext } from '../domain/context.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setScopeErrorHandler, type UnknownUrlOwner } from './framework-errors.js';
-import { setScopeErrorHandler } from './framework-errors.js';
 import type { FaceOpenApi } from './face-openapi.js';
 
 /**

@@ -28,6 +28,7 @@ const DOMAIN: Record<ErrorCode, [number, string]> = {
   [ErrorCode.Unauthenticated]: [401, 'unauthorized'],
   [ErrorCode.CredentialExpired]: [401, 'unauthorized'],
   [ErrorCode.Conflict]: [409, 'conflict'],
+  [ErrorCode.NameTaken]: [409, 'name_taken'],
   [ErrorCode.RateLimited]: [429, 'rate_limited'],
   [ErrorCode.InvalidTransition]: [409, 'invalid_transition'],
   [ErrorCode.LimitReached]: [400, 'limit_reached'],
