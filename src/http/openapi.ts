@@ -45,13 +45,14 @@ function transformRoute(app: FastifyInstance, operations: Operations, schema: Fa
   if (!face || !VENDOR_FACES.includes(face) || !operationId || !facts) return { schema: { ...schema, hide: true }, url };
   const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
   const extras = facts.operation?.({ operationId, method, url, config } satisfies DocumentedRoute) ?? {};
-  const documentedId = extras.operationId ?? operationId;
+  const documentedId = uniqueId(operations, `${method} ${url}`, extras.operationId ?? operationId);
   // The generator looks the route's security scheme up while it builds the operation.
   document.components.securitySchemes = { ...document.components.securitySchemes, [facts.securitySchemeName]: facts.securityScheme };
   operations.set(documentedId, { face, operationId });
-  const s = (schema ?? {}) as Record<string, unknown>;
+  const s = onlyUrlParams((schema ?? {}) as Record<string, unknown>, url);
   const documented: Record<string, unknown> = {
     ...s,
+    summary: s.summary ?? operationId,
     operationId: documentedId,
     security: config.auth === false ? [] : [{ [facts.securitySchemeName]: [] }],
     produces: extras.produces,
@@ -61,6 +62,33 @@ function transformRoute(app: FastifyInstance, operations: Operations, schema: Fa
   if (extras.body && s.body) documented.body = extras.body;
   if (extras.description) documented.description = extras.description;
   return { schema: documented as FastifySchema, url };
+}
+
+/**
+ * One route declared at several URLs of one family (a domain list under a customer and for every domain)
+ * shares its operation id: each URL after the first gets a numbered one, the same every time the document
+ * is built.
+ */
+const idByUrl = new WeakMap<Operations, Map<string, string>>();
+function uniqueId(operations: Operations, key: string, id: string): string {
+  let ids = idByUrl.get(operations);
+  if (!ids) idByUrl.set(operations, (ids = new Map()));
+  const known = ids.get(key);
+  if (known) return known;
+  const taken = new Set(ids.values());
+  let unique = id;
+  for (let n = 2; taken.has(unique); n++) unique = `${id}_${n}`;
+  ids.set(key, unique);
+  return unique;
+}
+
+/** A route's params schema as one of its URLs has them: a parameter its other URLs name is left out. */
+function onlyUrlParams(schema: Record<string, unknown>, url: string): Record<string, unknown> {
+  const params = schema.params as { properties?: Record<string, unknown>; required?: string[] } | undefined;
+  if (!params?.properties) return schema;
+  const inUrl = (name: string) => url.includes(`:${name}`) || url.includes(`{${name}}`);
+  const properties = Object.fromEntries(Object.entries(params.properties).filter(([name]) => inUrl(name)));
+  return { ...schema, params: { ...params, properties, required: (params.required ?? []).filter(inUrl) } };
 }
 
 /** Registers the generator (before any route, so it sees them all), the document routes and the docs page. */

@@ -33,6 +33,12 @@ describe('unknown URLs answered in the face they belong to', () => {
     assert.equal(res.statusCode, 404, label);
     assert.equal(res.json().responseStatus.errorCode, 'NotFound', `${label}: ${res.body}`);
   };
+  // One segment under /api is a ServiceStack pre-defined route (/api/{OperationName}): an unknown operation
+  // is answered as ServiceStack answers it, 405 NotImplementedException (see docs/ccc.md).
+  const assertCccUnknownOperation = (res: { statusCode: number; json(): any; body: string }, label: string) => {
+    assert.equal(res.statusCode, 405, label);
+    assert.equal(res.json().responseStatus.errorCode, 'NotImplementedException', `${label}: ${res.body}`);
+  };
   const assertRackspace404 = (res: { statusCode: number; headers: Record<string, unknown>; json(): any }, label: string) => {
     assert.equal(res.statusCode, 404, label);
     assert.equal(res.headers['x-error-message'], 'Make sure the URL is correct.', label);
@@ -54,15 +60,16 @@ describe('unknown URLs answered in the face they belong to', () => {
   });
 
   it('anything else under /api is CCC: a ServiceStack 404', async () => {
-    assertCcc404(await t.app.inject({ url: '/api/nothing' }), 'GET');
+    assertCccUnknownOperation(await t.app.inject({ url: '/api/nothing' }), 'GET');
+    assertCcc404(await t.app.inject({ url: '/api/nothing/deeper' }), 'GET, two segments');
     assertCcc404(await t.app.inject({ method: 'POST', url: '/api/user/get-profile', headers: { 'content-type': 'application/json' }, payload: '{}' }), 'POST without x-mc');
-    assertCcc404(await t.app.inject({ url: '/api/nothing', headers: { authorization: `Bearer ${fx.reader.ccc.apiKey}` } }), 'CCC bearer');
+    assertCccUnknownOperation(await t.app.inject({ url: '/api/nothing', headers: { authorization: `Bearer ${fx.reader.ccc.apiKey}` } }), 'CCC bearer');
     assertCcc404(await t.app.inject({ url: '/api' }), 'bare /api');
   });
 
   it('a `;` in a CCC path is part of the path: 404 in ServiceStack shape', async () => {
-    assertCcc404(await t.app.inject({ url: '/api/services;x', headers: { authorization: `Bearer ${fx.reader.ccc.apiKey}` } }), '/api/services;x');
-    assertCcc404(await t.app.inject({ url: '/api/ping;jsessionid=1' }), '/api/ping;…');
+    assertCccUnknownOperation(await t.app.inject({ url: '/api/services;x', headers: { authorization: `Bearer ${fx.reader.ccc.apiKey}` } }), '/api/services;x');
+    assertCccUnknownOperation(await t.app.inject({ url: '/api/ping;jsessionid=1' }), '/api/ping;…');
   });
 
   it('a `;` in a Mimecast path is an unknown endpoint in the envelope', async () => {

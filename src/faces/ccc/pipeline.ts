@@ -14,7 +14,7 @@ import { callbackRefused, methodNotAllowed, unknownOperation, type ResponseStatu
 import { PREDEFINED_FORMS } from './routes/predefined.js';
 import { stringify } from 'csv-stringify/sync';
 import { NotFoundRoute } from '../../http/route.js';
-import { answeredByOwner } from '../../http/framework-errors.js';
+import { ownerOfUrl, answeredByOwner } from '../../http/framework-errors.js';
 
 export interface CccState {
   format: Format;
@@ -169,6 +169,9 @@ function unknownOperations(scope: FastifyInstance, operations: string[]): void {
       handler: async (request, reply) => {
         // /api/account is Mimecast's prefix, not an operation named "account".
         if (form === '/api' && answeredByOwner(request, reply, new NotFoundRoute(request.url.split('?')[0]) as never)) return reply;
+        // A Mimecast client's unknown endpoint (its signature or x-mc-* headers) gets Mimecast's envelope.
+        const owner = form === '/api' ? ownerOfUrl(request.server.unknownUrlOwners, request.url, request.method, request.headers) : undefined;
+        if (owner && owner.face !== 'ccc') return owner.notFound(request, reply);
         const name = stripSuffix((request.params as { operation: string }).operation);
         // A known operation asked with a verb it has no route for (OPTIONS).
         const op = known.get(name.toLowerCase());

@@ -12,7 +12,10 @@ import { INITIAL_COUNTERS } from '../migrations/0001_initial.js';
 export type TableRows = Record<string, Record<string, unknown>[]>;
 
 /** Tables that are never part of a store's state: migration bookkeeping, the snapshots themselves, leases of running schedulers, the request journal (a record of traffic, which a reset leaves alone). */
-export const NOT_IN_SNAPSHOTS = new Set(['kysely_migration', 'kysely_migration_lock', 'sandbox_snapshots', 'sandbox_state', 'job_leases', 'request_journal']);
+export const NOT_IN_SNAPSHOTS = new Set(['kysely_migration', 'kysely_migration_lock', 'sandbox_snapshots', 'sandbox_state', 'job_leases', 'request_journal', 'account_children']);
+
+/** Tables the store's triggers derive from `accounts` (live-children counts, the SQLite trigram index): restoring accounts rebuilds them. */
+const derived = (table: string) => NOT_IN_SNAPSHOTS.has(table) || table.startsWith('account_search');
 
 interface Edge {
   table: string;
@@ -53,7 +56,7 @@ export async function dataTables(db: Kysely<DB>, dialect: Dialect): Promise<Tabl
   const { tables, edges } = await tablesAndEdges(db, dialect);
   const selfRefs: TablePlan['selfRefs'] = {};
   for (const e of edges) if (e.table === e.parent) selfRefs[e.table] = { from: e.from, to: e.to };
-  const wanted = tables.filter((t) => !NOT_IN_SNAPSHOTS.has(t));
+  const wanted = tables.filter((t) => !derived(t));
   const ordered: string[] = [];
   const visit = (t: string, path: Set<string>) => {
     if (ordered.includes(t) || path.has(t)) return;
