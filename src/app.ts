@@ -137,29 +137,9 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(formbody, { bodyLimit: config.bodyLimit });
-  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (!text.trim()) return done(null, {});
-    try {
-      done(null, xmlParser.parse(text, true));
-    } catch (e) {
-      const err = new Error(`Malformed XML body: ${(e as Error).message}`) as FastifyError;
-      err.statusCode = 400;
-      err.code = 'FST_ERR_CTP_INVALID_XML';
-      done(err, undefined);
-    }
-  });
+  await registerBodyParsers(app, config);
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    try {
-      await ping(deps.store);
-      return { status: 'ready', store: deps.store.dialect };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', store: deps.store.dialect });
-    }
-  });
+  registerHealth(app, deps.store);
 
   // A URL no scope owns: the face it looks like answers (a shared /api, an unserved /v3), else the app.
   app.setNotFoundHandler((request, reply) => {
@@ -177,6 +157,36 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   }
   registerLanding(app, { store: deps.store, demoCredentialsFile: deps.demoCredentialsFile });
   return app;
+}
+
+/** Form bodies, and XML bodies parsed once for every face that takes them. */
+async function registerBodyParsers(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, {});
+    try {
+      done(null, xmlParser.parse(text, true));
+    } catch (e) {
+      const err = new Error(`Malformed XML body: ${(e as Error).message}`) as FastifyError;
+      err.statusCode = 400;
+      err.code = 'FST_ERR_CTP_INVALID_XML';
+      done(err, undefined);
+    }
+  });
+}
+
+/** Liveness, and readiness as the store answers. */
+function registerHealth(app: FastifyInstance, store: AppDeps['store']): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await ping(store);
+      return { status: 'ready', store: store.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', store: store.dialect });
+    }
+  });
 }
 
 /** The fallback error shape, for routes outside any face. Faces install their own vendor-shaped handlers. */
