@@ -30,6 +30,12 @@ export interface ChangeFeed {
   sync(): void;
   /** Resolves once the feed has tried to start listening (it keeps trying in the background). */
   ready(): Promise<void>;
+  /**
+   * Resolves once every change committed before the call has reached the subscribers (PostgreSQL: a marker
+   * notice sent on the listening connection comes back after every notice committed before it; SQLite:
+   * at once, its changes arrive synchronously). For tests and tools that must not race a late notice.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +64,9 @@ export class ChangeHub implements ChangeFeed {
 
   sync(): void {}
   async ready(): Promise<void> {}
+  async settled(): Promise<void> {
+    this.sync();
+  }
   async close(): Promise<void> {}
   protected started(): void {}
 }
@@ -97,12 +106,17 @@ export function changeChannel(schema: string): string {
  * there (PostgreSQL delivers a NOTIFY only when its transaction commits). While that connection is down
  * the feed is not live, and every reconnection announces `all`: notices sent meanwhile are lost.
  */
+/** The payload prefix of `settled()`'s marker notices: no change, and no subscriber hears of one. */
+const MARKER = 'settled';
+
 export class PostgresChangeFeed extends ChangeHub {
   #client: pg.Client | null = null;
   #started = false;
   #closed = false;
   #retryMs = 50;
   #firstTry: () => void = () => undefined;
+  #markers = 0;
+  readonly #waiting = new Map<string, () => void>();
   readonly #tried = new Promise<void>((resolve) => (this.#firstTry = resolve));
 
   constructor(
@@ -125,8 +139,18 @@ export class PostgresChangeFeed extends ChangeHub {
     if (this.#started) await this.#tried;
   }
 
+  override async settled(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    const marker = `${process.pid}.${++this.#markers}`;
+    const back = new Promise<void>((resolve) => this.#waiting.set(marker, resolve));
+    await client.query('select pg_notify($1, $2)', [this.channel(), `${MARKER}:${marker}`]);
+    await back;
+  }
+
   override async close(): Promise<void> {
     this.#closed = true;
+    this.#releaseWaiting();
     this.isLive = false;
     const client = this.#client;
     this.#client = null;
@@ -162,17 +186,29 @@ export class PostgresChangeFeed extends ChangeHub {
     this.#firstTry();
   }
 
+  /** Whoever waits for a marker that can no longer come back: everything may have changed, and they were told so. */
+  #releaseWaiting(): void {
+    for (const resolve of this.#waiting.values()) resolve();
+    this.#waiting.clear();
+  }
+
   #lost(client: pg.Client): void {
     if (this.#client !== client) return;
     this.#client = null;
     this.isLive = false;
     this.emit(ANY_CHANGE);
+    this.#releaseWaiting();
     void client.end().catch(() => undefined);
     if (!this.#closed) void this.#connect();
   }
 
   #notice(payload: string | undefined): void {
     const [table, guid] = (payload ?? '').split(':');
+    if (table === MARKER) {
+      this.#waiting.get(guid)?.();
+      this.#waiting.delete(guid);
+      return;
+    }
     if ((table === 'credentials' || table === 'principals' || table === 'accounts') && guid) this.emit({ table, guid });
     else if ((CACHED_TABLES as readonly string[]).includes(table)) this.emit({ table: table as CachedTable });
     else this.emit(ANY_CHANGE);

@@ -40,7 +40,7 @@ for (const kind of STORE_KINDS) {
       const faces = Object.fromEntries(facts.faces.map((f) => [f.name, f]));
       assert.deepEqual(Object.keys(faces).sort(), ['ccc', 'mimecast', 'panel', 'rackspace']);
       assert.deepEqual(faces.rackspace.basePaths, ['/v1', '/v0', '/customers', '/v2']);
-      assert.deepEqual(faces.mimecast.basePaths, ['/api/account', '/api/provisioning']);
+      assert.deepEqual(faces.mimecast.basePaths, ['/api/account', '/api/provisioning', '/api/login', '/oauth']);
       assert.ok(faces.ccc.basePaths.includes('/api/services') && faces.ccc.basePaths.includes('/api/public'));
       assert.ok(faces.panel.basePaths.includes('/panel') && faces.panel.basePaths.includes('/TokenLogin.aspx'));
       for (const f of facts.faces) assert.equal(f.routes, new Set(t.app.faceRoutes.filter((r) => r.face === f.name).map((r) => `${r.method} ${r.url}`)).size);

@@ -7,11 +7,11 @@ import { billingSchema } from './0006_billing.js';
 import { rateWindows } from './0007_rate_windows.js';
 import { panelSessions } from './0008_panel_sessions.js';
 import { changeNotices } from './0009_change_notices.js';
-import { accountSearch } from './0014_search.js';
-import { mimecastOauth } from './0011_mimecast_oauth.js';
 import { emailDomains } from './0010_domains.js';
+import { mimecastOauth } from './0011_mimecast_oauth.js';
 import { sandboxTables } from './0012_sandbox.js';
 import { faultsJournalWebhooks } from './0013_faults_journal_webhooks.js';
+import { accountSearch } from './0014_search.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -30,11 +30,11 @@ export const migrations: Record<string, DialectMigration> = {
   '0007_rate_windows': rateWindows,
   '0008_panel_sessions': panelSessions,
   '0009_change_notices': changeNotices,
-  '0014_search': accountSearch,
-  '0011_mimecast_oauth': mimecastOauth,
   '0010_domains': emailDomains,
+  '0011_mimecast_oauth': mimecastOauth,
   '0012_sandbox': sandboxTables,
   '0013_faults_journal_webhooks': faultsJournalWebhooks,
+  '0014_search': accountSearch,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

@@ -167,7 +167,7 @@ describe('CCC metadata on sqlite', () => {
     assert.equal(meta.config.baseUrl, 'http://ccc.test:8080');
     assert.deepEqual(meta.operations.map((o: { request: { name: string } }) => o.request.name), cccOperations.map((op) => op.name));
     const status = meta.operations.find((o: { request: { name: string } }) => o.request.name === 'SearchServiceStatusChanges');
-    assert.deepEqual(status.routes, [{ path: '/api/services/status', verbs: 'GET' }]);
+    assert.deepEqual(status.routes, [{ path: '/api/services/status', verbs: 'GET', summary: 'Searches the status history of services' }]);
     assert.equal(status.method, 'GET');
     assert.equal(status.response.name, 'ServiceStatusChangesResponse');
     assert.deepEqual(status.response.inherits, { name: 'BaseResponse', namespace: 'DeliverySlip.Ccc.ServiceModel' });
@@ -209,7 +209,7 @@ describe('CCC metadata on sqlite', () => {
     const cs = (await get('/types/csharp')).body;
     assert.match(cs, /^\/\* Options:\nDate: .*\nVersion: .*\nTip: .*\nBaseUrl: http:\/\/ccc\.test:8080\n/);
     assert.ok(cs.includes('namespace DeliverySlip.Ccc.ServiceModel\n{'));
-    assert.ok(cs.includes('    [Route("/api/services/status", "GET")]\n    public partial class SearchServiceStatusChanges\n        : IReturn<ServiceStatusChangesResponse>, IGet\n    {\n        public virtual Guid? ServiceGuid { get; set; }'));
+    assert.ok(cs.includes('    [Route("/api/services/status", "GET")]\n    [Api(Description="Searches the status history of services")]\n    public partial class SearchServiceStatusChanges\n        : IReturn<ServiceStatusChangesResponse>, IGet\n    {\n        public virtual Guid? ServiceGuid { get; set; }'));
     assert.ok(cs.includes('public partial class ServiceStatusChangesResponse\n        : BaseResponse'));
     assert.ok(cs.includes('public virtual List<ServiceStatusChange> Results { get; set; }'));
     assert.ok(cs.includes('public virtual Dictionary<string, string> Branding { get; set; }'));

@@ -101,7 +101,7 @@ const cccSecurity: FaceSecuritySpec = {
  */
 function predefinedCases(): SecurityCase[] {
   type Dto = (fx: Fixture) => Record<string, string>;
-  const table: [op: string, writes: boolean, dto: Dto, foreign?: Dto][] = [
+  const table: [op: string, writes: boolean, dto: Dto, foreign?: Dto, verbs?: string[]][] = [
     ['SearchServices', false, () => ({})],
     ['CreateService', true, (fx) => ({ PrimaryDomain: 'security.example', ResellerGuid: fx.resellerA.guid }), (fx) => ({ PrimaryDomain: 'security.example', ResellerGuid: fx.resellerB.guid })],
     ['GetService', false, (fx) => ({ ServiceGuid: fx.a1.guid }), (fx) => ({ ServiceGuid: fx.b1.guid })],
@@ -111,11 +111,13 @@ function predefinedCases(): SecurityCase[] {
     ['GetReseller', false, (fx) => ({ ResellerGuid: fx.resellerA.guid }), (fx) => ({ ResellerGuid: fx.resellerB.guid })],
     ['GetResellerServices', false, (fx) => ({ ResellerGuid: fx.resellerA.guid }), (fx) => ({ ResellerGuid: fx.resellerB.guid })],
     ['GetPartnerResellers', false, (fx) => ({ PartnerGuid: fx.partner.guid }), (fx) => ({ PartnerGuid: fx.partner.guid })],
+    ['AddRemoveServiceDomain', true, (fx) => ({ ServiceGuid: fx.a1.guid, Domain: 'predefined.example' }), (fx) => ({ ServiceGuid: fx.b1.guid, Domain: 'predefined.example' }), ['POST', 'DELETE']],
+    ['UpdateServiceDomain', true, (fx) => ({ ServiceGuid: fx.a1.guid, Domain: 'predefined-put.example' }), (fx) => ({ ServiceGuid: fx.b1.guid, Domain: 'predefined-put.example' }), ['PUT']],
   ];
   const request = (method: string, op: string, dto: Record<string, string>) =>
     method === 'GET' ? { method, url: `/api/${op}?${new URLSearchParams(dto)}` } : { method, url: `/json/reply/${op}`, body: dto };
-  return table.flatMap(([op, writes, dto, foreign]) =>
-    (writes ? ['POST'] : ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).map((method) => ({
+  return table.flatMap(([op, writes, dto, foreign, verbs]) =>
+    (verbs ?? (writes ? ['POST'] : ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'])).map((method) => ({
       operationId: `${op}_predefined`,
       method,
       writes,

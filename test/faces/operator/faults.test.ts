@@ -134,6 +134,8 @@ for (const kind of STORE_KINDS) {
       // A rule added, then cleared: the cache is told, and the next request reads the (empty) rules once.
       await op(t, 'POST', '/faults', { face: 'mimecast', action: { kind: 'drop' } });
       await op(t, 'DELETE', '/faults');
+      // PostgreSQL also announces both writes through the store, late: let them land before counting.
+      await t.ts.store.changes.settled();
       const reread = await tallyStatements(() => client.request('GET', `/api/services/${fx.a1.guid}`));
       assert.equal(reread.tally.sql.filter((s) => /fault_rules/.test(s)).length, 1);
       const after = await tallyStatements(() => client.request('GET', `/api/services/${fx.a1.guid}`));

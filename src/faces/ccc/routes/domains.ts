@@ -34,21 +34,18 @@ async function onService(domain: DomainContext, actor: Actor, serviceGuid: strin
 const config = ccc('Service', { notFoundAs: 'Service', requires: 'domain.manage' });
 
 export const domainRoutes = [
+  // One operation, as ServiceStack declares it: [Route("/api/services/{ServiceGuid}/domains/{Domain}", "POST,DELETE")],
+  // its Post adding the domain and its Delete removing it (so /api/AddRemoveServiceDomain follows the verb too).
   cccRoute({
-    method: 'POST',
+    method: ['POST', 'DELETE'],
     url: '/:ServiceGuid/domains/:Domain',
     operationId: 'AddRemoveServiceDomain',
     config,
     schema: { params: Params, response: responses(Service) },
-    handler: ({ actor, params, domain }) => onService(domain, actor, params.ServiceGuid, (tx, a) => addDomainTo(tx, actor, a, params.Domain)),
-  }),
-  cccRoute({
-    method: 'DELETE',
-    url: '/:ServiceGuid/domains/:Domain',
-    operationId: 'AddRemoveServiceDomain',
-    config,
-    schema: { params: Params, response: responses(Service) },
-    handler: ({ actor, params, domain }) => onService(domain, actor, params.ServiceGuid, (tx, a) => removeDomain(tx, actor, a, params.Domain)),
+    handler: ({ actor, params, domain, request }) =>
+      onService(domain, actor, params.ServiceGuid, (tx, a) =>
+        request.method === 'DELETE' ? removeDomain(tx, actor, a, params.Domain) : addDomainTo(tx, actor, a, params.Domain),
+      ),
   }),
   cccRoute({
     method: 'PUT',
