@@ -236,25 +236,30 @@ function registerRoute<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A
   const auth = r.auth !== false;
   const methods = Array.isArray(r.method) ? r.method : [r.method];
   for (const url of Array.isArray(r.url) ? r.url : [r.url]) {
+    // One Fastify route per method, so the OpenAPI document gives each method of an operation its own id.
     for (const method of methods) {
       scope.faceRoutes.push({ face: faceName, prefix: scope.prefix, method, url: scope.prefix + url, operationId: r.operationId, auth, ...(r.aliasOf ? { aliasOf: r.aliasOf } : {}), ...(r.hidden ? { hidden: true } : {}) });
+      registerOne(scope, faceName, r, scopeConfig, method, url, auth);
     }
-    scope.route({
-      method: r.method,
-      url,
-      // `hide` is @fastify/swagger's flag for a route its document leaves out.
-      schema: { ...r.schema, operationId: r.operationId, summary: r.summary, tags: [faceName], ...(r.aliasOf || r.hidden ? { hide: true } : {}) } as any,
-      config: { ...scopeConfig, ...r.config, face: faceName, operationId: r.operationId, auth },
-      handler: (request, reply) =>
-        r.handler({
-          request,
-          reply,
-          actor: request.actor as A,
-          params: request.params as any,
-          query: request.query as any,
-          body: request.body as any,
-          domain: request.server.domain,
-        }),
-    });
   }
+}
+
+function registerOne<A>(scope: FastifyInstance, faceName: FaceName, r: Route<A, any>, scopeConfig: Record<string, unknown>, method: HTTPMethods, url: string, auth: boolean): void {
+  scope.route({
+    method,
+    url,
+    // `hide` is @fastify/swagger's flag for a route its document leaves out.
+    schema: { ...r.schema, operationId: r.operationId, summary: r.summary, tags: [faceName], ...(r.aliasOf || r.hidden ? { hide: true } : {}) } as any,
+    config: { ...scopeConfig, ...r.config, face: faceName, operationId: r.operationId, auth },
+    handler: (request, reply) =>
+      r.handler({
+        request,
+        reply,
+        actor: request.actor as A,
+        params: request.params as any,
+        query: request.query as any,
+        body: request.body as any,
+        domain: request.server.domain,
+      }),
+  });
 }
