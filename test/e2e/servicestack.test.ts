@@ -117,6 +117,13 @@ export const usage = client.api(new GetServiceUsage({ serviceGuid: 's', periodTy
     assert.equal(reseller.resellerName, 'Reseller A');
     const rs = await call('GetResellerServices', client.get(new dtos.GetResellerServices({ resellerGuid: fx.resellerA.guid, pageSize: 2, page: 2 })));
     assert.deepEqual([rs.totalItems, rs.currentPage, rs.results.length], [3, 2, 1]);
+    // The service's domains: POST adds (the first is primary already), PUT renames and makes primary, DELETE removes.
+    const added = await call('AddRemoveServiceDomain', client.post(new dtos.AddRemoveServiceDomain({ serviceGuid: made.serviceGuid, domain: 'second.typed.example' })));
+    assert.equal(added.primaryDomain, 'typed.example');
+    const renamed = await call('UpdateServiceDomain', client.put(new dtos.UpdateServiceDomain({ serviceGuid: made.serviceGuid, domain: 'second.typed.example', newDomain: 'third.typed.example', setAsPrimaryDomain: 'true' })));
+    assert.equal(renamed.primaryDomain, 'third.typed.example');
+    await client.delete(new dtos.AddRemoveServiceDomain({ serviceGuid: made.serviceGuid, domain: 'typed.example' }));
+    await assert.rejects(client.delete(new dtos.AddRemoveServiceDomain({ serviceGuid: made.serviceGuid, domain: 'typed.example' })), (e: { responseStatus: { errorCode: string } }) => e.responseStatus.errorCode === 'NotFound');
     const provisioning = new JsonServiceClient(baseUrl);
     provisioning.bearerToken = fx.provisioning.ccc.apiKey;
     const resellers = await call('GetPartnerResellers', provisioning.get(new dtos.GetPartnerResellers({ partnerGuid: fx.partner.guid })));

@@ -142,6 +142,13 @@ export function installCodec(scope: FastifyInstance, scopeConfig: Record<string,
     if (state.refusedCallback !== null) throw callbackRefused(state.refusedCallback);
   });
   scope.addHook('preValidation', async (request) => bindRequest(request));
+  // JsonServiceClient sends `Content-Type: application/json` on every request, a DELETE with no body too;
+  // ServiceStack reads an empty body as no body. Anything else is Fastify's own (poisoning-safe) JSON parser.
+  const json = scope.getDefaultJsonParser('error', 'error');
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    String(body).trim() === '' ? done(null, undefined) : json(request, body as string, done),
+  );
   scope.addHook('preSerialization', async (request, _reply, payload) => (cccState(request).format === 'json' ? withoutNulls(payload) : payload));
   // The content type is set as the answer leaves: Fastify drops it before an error handler runs.
   scope.addHook('onSend', async (request, reply, payload) => {
