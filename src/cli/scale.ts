@@ -38,7 +38,8 @@ export async function demoScale(flags: ScaleFlags): Promise<void> {
       out(flags, result, () =>
         result.added
           ? `Added ${result.added} customers (${result.before} → ${result.customers}) with ${result.statusChanges} status changes and ${result.contacts} contacts ` +
-            `in ${result.seconds.toFixed(1)} s: ${Math.round(result.rate)} customers/s`
+            `in ${result.seconds.toFixed(1)} s: ${Math.round(result.rate)} customers/s` +
+            (result.indexesDeferred ? ` (${result.indexesDeferred} indexes built after the load, ${result.indexSeconds.toFixed(1)} s of it)` : '')
           : `The demo resellers already hold ${result.before} customers; nothing to add`,
       );
     } catch (e) {

@@ -1,3 +1,4 @@
+import { buildDeferredIndexes } from './repositories/bulk.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -190,6 +191,8 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   if (options.migrate !== false) {
     try {
       await migrate(store);
+      // Indexes a killed bulk load left unbuilt (see bulk.ts).
+      await buildDeferredIndexes(db);
     } catch (e) {
       await store.close();
       throw e;

@@ -330,4 +330,11 @@ export interface DB {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
   webhook_cursor: WebhookCursorTable;
+  deferred_indexes: DeferredIndexTable;
+}
+
+/** A secondary index a bulk load dropped, to be built again from its definition (migration 0016). */
+export interface DeferredIndexTable {
+  name: string;
+  definition: string;
 }

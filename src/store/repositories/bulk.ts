@@ -23,6 +23,47 @@ export async function prepareBulkLoad(db: Kysely<DB>, dialect: Dialect): Promise
   if (dialect === 'sqlite') await sql`pragma cache_size = -524288`.execute(db);
 }
 
+/** The non-unique secondary indexes of the tables, with their definitions (unique ones keep guarding their rule). */
+async function secondaryIndexes(db: Kysely<DB>, dialect: Dialect, tables: string[]): Promise<{ name: string; definition: string }[]> {
+  const rows =
+    dialect === 'sqlite'
+      ? (await sql<{ name: string; definition: string }>`select name, sql as definition from sqlite_master
+          where type = 'index' and sql is not null and tbl_name in (${sql.join(tables)})`.execute(db)).rows
+      : (await sql<{ name: string; definition: string }>`select indexname as name, indexdef as definition from pg_indexes
+          where schemaname = current_schema() and tablename in (${sql.join(tables)})`.execute(db)).rows;
+  return rows.filter((r) => !/^\s*create\s+unique\b/i.test(r.definition)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Drops the non-unique secondary indexes of the tables for a bulk load, keeping each definition in
+ * `deferred_indexes` in the same transaction: inserting into a B-tree keyed by random values (GUIDs, paths,
+ * times) costs a page visit per row, sorting them once afterwards does not. Unique indexes stay. Returns how
+ * many were dropped; `buildDeferredIndexes` puts them back.
+ */
+export async function deferIndexes(db: Kysely<DB>, dialect: Dialect, tables: string[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const indexes = await secondaryIndexes(trx, dialect, tables);
+    if (!indexes.length) return 0;
+    await trx.insertInto('deferred_indexes').values(indexes).onConflict((oc) => oc.column('name').doNothing()).execute();
+    for (const { name } of indexes) await sql`drop index ${sql.id(name)}`.execute(trx);
+    return indexes.length;
+  });
+}
+
+/** Builds every index a bulk load deferred (also one a killed load left behind); a no-op when there is none. */
+export async function buildDeferredIndexes(db: Kysely<DB>): Promise<number> {
+  const pending = await db.selectFrom('deferred_indexes').select(['name', 'definition']).orderBy('name').execute();
+  if (!pending.length) return 0;
+  await db.transaction().execute(async (trx) => {
+    for (const { name, definition } of pending) {
+      // Another process may have built it already.
+      await sql.raw(definition.replace(/^\s*create\s+index\s+(if\s+not\s+exists\s+)?/i, 'create index if not exists ')).execute(trx);
+      await trx.deleteFrom('deferred_indexes').where('name', '=', name).execute();
+    }
+  });
+  return pending.length;
+}
+
 function chunks<T>(rows: T[], columns: number): T[][] {
   const size = Math.max(1, Math.floor(MAX_PARAMETERS / columns));
   const out: T[][] = [];
