@@ -188,17 +188,19 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     await db.destroy();
   };
   const store: Store = { db, dialect, schema: currentSchema, description, changes, use, close };
-  if (options.migrate !== false) {
-    try {
-      await migrate(store);
-      // Indexes a killed bulk load left unbuilt (see bulk.ts).
-      await buildDeferredIndexes(db);
-    } catch (e) {
-      await store.close();
-      throw e;
-    }
-  }
+  if (options.migrate !== false) await readySchema(store);
   return store;
+}
+
+/** Applies pending migrations and builds the indexes a killed bulk load left unbuilt (see bulk.ts); a failure closes the store. */
+async function readySchema(store: Store): Promise<void> {
+  try {
+    await migrate(store);
+    await buildDeferredIndexes(store.db);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
 }
 
 function sqliteUse(sqlite: SqliteDatabase.Database): StoreUse {
