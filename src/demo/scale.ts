@@ -13,7 +13,7 @@ import { formatIdentifiers, temporaryDomain, type Account } from '../domain/acco
 import { ancestry, type ServiceStatus } from '../domain/status.js';
 import { systemActor, type Actor } from '../domain/principal.js';
 import { recordAudit } from '../domain/audit.js';
-import { newGuid } from '../domain/ids.js';
+import { newGuid, TimeOrderedGuids, withGuidSource } from '../domain/ids.js';
 import type { StatusChange } from '../store/records.js';
 import type { StoredContact } from '../store/repositories/contacts.js';
 import * as bulk from '../store/repositories/bulk.js';
@@ -139,11 +139,13 @@ export async function scaleDemo(ctx: DomainContext, options: ScaleOptions): Prom
   let statusChanges = 0;
   let contacts = 0;
   let indexSeconds = 0;
+  // Time-ordered GUIDs: the GUID indexes that stay during the load (unique ones) are appended to, not scattered over.
+  const guids = new TimeOrderedGuids();
   options.onProgress?.(0, toAdd);
   try {
     while (added < toAdd) {
       const count = Math.min(batchSize, toAdd - added);
-      const b = await addBatch(ctx, actor, tree.resellers, before + added, count);
+      const b = await withGuidSource(guids, () => addBatch(ctx, actor, tree.resellers, before + added, count));
       added += count;
       statusChanges += b.history.length;
       contacts += b.contacts.length;
