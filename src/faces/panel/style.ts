@@ -14,11 +14,13 @@ header.top .who{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;font-si
 header.top button{background:transparent;color:#fff;border:1px solid #8a94a8}
 main{max-width:68rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0;overflow-wrap:anywhere}
-h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem;overflow-wrap:anywhere}
+h3{font-size:1rem;margin:1rem 0 .4rem}
 nav.tabs{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;border-bottom:2px solid #d5dbe5}
 nav.tabs a{padding:.4rem .8rem;text-decoration:none;border-radius:.3rem .3rem 0 0}
 nav.tabs a[aria-current=page]{background:#fff;border:2px solid #d5dbe5;border-bottom-color:#fff;margin-bottom:-2px;font-weight:600}
-.crumbs{font-size:.9rem;margin:.25rem 0}
+.crumbs{font-size:.9rem;margin:.25rem 0;overflow-wrap:anywhere}
+section.card p{overflow-wrap:anywhere}
 section.card{background:#fff;border:1px solid #d5dbe5;border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1rem}
 section.card>:first-child{margin-top:0}
 dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem;margin:0}
