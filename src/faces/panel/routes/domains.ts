@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { route } from '../../../http/route.js';
+import type { DomainContext } from '../../../domain/context.js';
 import { addDomainTo, domainOf, domainsOfAccount } from '../../../domain/email-domain.js';
 import { addAliasTo, aliasOf, changeAlias, removeAlias } from '../../../domain/alias.js';
 import type { PanelUser } from '../session.js';
@@ -39,7 +40,8 @@ const targets = (raw: string | undefined) => (raw ?? '').split(/[\s,;]+/).filter
 
 const aliasValues = (body: AliasForm): FormState['values'] => ({ name: body.name, aliasEmails: body.aliasEmails });
 
-async function overview(call: { domain: Parameters<typeof accountFrame>[0]; user: PanelUser; n: string }) {
+/** Every domain of the account with the first of its mailboxes and aliases. */
+async function overview(call: { domain: DomainContext; user: PanelUser; n: string }) {
   const frame = await accountFrame(call.domain, call.user, call.n);
   const domains = await domainsOfAccount(call.domain, call.user.actor, frame.account);
   const listings = await Promise.all(domains.map((d) => domainListing(call.domain, call.user, frame.account, d, { size: OVERVIEW_SIZE })));
