@@ -22,6 +22,12 @@ export interface AccountAbilities {
   readContacts: boolean;
   manageContacts: boolean;
   readInvoices: boolean;
+  /** See the account's e-mail domains, mailboxes and aliases. */
+  readDomains: boolean;
+  /** Add e-mail domains (a reseller's or partner's operation). */
+  manageDomains: boolean;
+  /** Add, change and delete mailboxes and aliases. */
+  manageMailboxes: boolean;
   /** The account has accounts below it that the viewer may list. */
   listCustomers: boolean;
   createCustomer: boolean;
@@ -55,6 +61,9 @@ export function abilities(actor: Actor, account: Account): AccountAbilities {
     readContacts: hasAction(actor, 'contact.read'),
     manageContacts: hasAction(actor, 'contact.manage'),
     readInvoices: hasAction(actor, 'invoice.read'),
+    readDomains: hasAction(actor, 'domain.read'),
+    manageDomains: hasAction(actor, 'domain.manage'),
+    manageMailboxes: hasAction(actor, 'mailbox.manage'),
     listCustomers: hasChildren && hasAction(actor, 'account.read'),
     createCustomer: hasChildren && hasAction(actor, 'account.create'),
     openPanel: other && hasAction(actor, 'login_token.create'),

@@ -14,6 +14,8 @@ import { launchChromium, newContext, overflowsSideways, PHONE, screenshots } fro
 /** The control panel in a real browser (Debian's Chromium), against a server listening on 127.0.0.1. */
 
 const UA = 'partnerhub browser tests';
+const LONG_DOMAIN = 'a-rather-long-subdomain-name.of-an-organisation.example';
+const LONG_MAILBOX = 'firstname.middlename.lastname';
 
 for (const kind of STORE_KINDS) {
   describe(`control panel in Chromium on ${kind}`, storeSuiteOptions(kind), () => {
@@ -89,6 +91,31 @@ for (const kind of STORE_KINDS) {
       await page.context().close();
     });
 
+    it('adds a mailbox through the Domains form (without JavaScript) that the API then lists, keeping what was typed on a refusal', async () => {
+      const added = await api(w.fx.resellerAdminA.rackspace, 'POST', `/v1/customers/${w.fx.a2.accountNumber}/domains/browser-a2.example`, {});
+      assert.equal(added.status, 200, await added.clone().text());
+      const page = await signedIn(w.fx.resellerA.guid, 'admin@reseller-a.example', false, { javaScriptEnabled: false });
+      await page.goto(`${base}/panel/accounts/${w.fx.a2.accountNumber}`);
+      await page.getByRole('link', { name: 'Domains' }).click();
+      assert.match(await page.locator('#domain-browser-a2\\.example h2').innerText(), /browser-a2\.example primary/);
+      await page.getByRole('link', { name: 'Add mailbox' }).click();
+      await page.getByLabel(/Mailbox name/).fill('carol');
+      await page.getByLabel('Display name').fill('Carol Browser');
+      await page.getByLabel('Password').fill('weakpass');
+      await page.getByRole('button', { name: 'Add mailbox' }).click();
+      assert.match(await page.locator('#f-password-error').innerText(), /at least 8 characters/);
+      assert.equal(await page.getByLabel('Display name').inputValue(), 'Carol Browser', 'what was typed is kept');
+      assert.equal(await page.getByLabel('Password').inputValue(), '', 'but not the password');
+      await page.getByLabel('Password').fill('Maple&River42x');
+      await page.getByRole('button', { name: 'Add mailbox' }).click();
+      assert.match(await page.locator('.notice').innerText(), /Mailbox added/);
+      assert.match(await page.getByRole('table', { name: 'Mailboxes of browser-a2.example' }).innerText(), /carol@browser-a2\.example\s+Carol Browser/);
+      const listed = (await (await api(w.fx.resellerAdminA.rackspace, 'GET', `/v1/customers/${w.fx.a2.accountNumber}/domains/browser-a2.example/rs/mailboxes`)).json()) as { rsMailboxes: any[] };
+      assert.deepEqual(listed.rsMailboxes, [{ name: 'carol', displayName: 'Carol Browser' }]);
+      await screenshots(page, `${kind}-domain`);
+      await page.context().close();
+    });
+
     it('downloads an invoice CSV that is byte for byte the API’s', async () => {
       const page = await signedIn(w.fx.partner.guid, 'boss@partner.example', false);
       await page.goto(`${base}/panel/accounts/${w.evil.accountNumber}`);
@@ -155,8 +182,15 @@ for (const kind of STORE_KINDS) {
       const page = await signedIn(w.fx.partner.guid, 'boss@partner.example', false);
       await page.setViewportSize(PHONE);
       const n = w.evil.accountNumber;
-      for (const url of [`/panel/accounts/${n}`, `/panel/accounts/${n}/contacts`, `/panel/accounts/${n}/contacts/new`, `/panel/accounts/${n}/invoices`, `/panel/accounts/${n}/invoices/${w.evilInvoiceId}`, `/panel/accounts/${w.fx.partner.accountNumber}/customers`, `/panel/accounts/${w.fx.partner.accountNumber}/customers/new`]) {
-        await page.goto(`${base}${url}`);
+      // A domain with a long name, a mailbox and an alias, so the Domains pages have their widest content.
+      const d = `/panel/accounts/${n}/domains/${LONG_DOMAIN}`;
+      assert.equal((await api(w.bossKeys, 'POST', `/v1/customers/${n}/domains/${LONG_DOMAIN}`, {})).status, 200);
+      assert.equal((await api(w.bossKeys, 'POST', `/v1/customers/${n}/domains/${LONG_DOMAIN}/rs/mailboxes/${LONG_MAILBOX}`, { password: 'Maple&River42x', displayName: 'A rather long display name for a phone' })).status, 200);
+      assert.equal((await api(w.bossKeys, 'POST', `/v1/customers/${n}/domains/${LONG_DOMAIN}/rs/aliases/everyone`, { aliasEmails: `${LONG_MAILBOX}@${LONG_DOMAIN},someone.far.away@elsewhere.example` })).status, 200);
+      const domainPages = [`/panel/accounts/${n}/domains`, d, `${d}/mailboxes/new`, `${d}/mailboxes/${LONG_MAILBOX}`, `${d}/mailboxes/${LONG_MAILBOX}/delete`, `${d}/aliases/new`, `${d}/aliases/everyone`, `${d}/aliases/everyone/delete`];
+      for (const url of [`/panel/accounts/${n}`, `/panel/accounts/${n}/contacts`, `/panel/accounts/${n}/contacts/new`, `/panel/accounts/${n}/invoices`, `/panel/accounts/${n}/invoices/${w.evilInvoiceId}`, `/panel/accounts/${w.fx.partner.accountNumber}/customers`, `/panel/accounts/${w.fx.partner.accountNumber}/customers/new`, ...domainPages]) {
+        const res = await page.goto(`${base}${url}`);
+        assert.equal(res?.status(), 200, url);
         assert.equal(await overflowsSideways(page), false, url);
       }
       await page.goto(`${base}/panel/accounts/${w.fx.partner.accountNumber}/customers/new`);

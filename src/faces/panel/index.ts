@@ -7,6 +7,8 @@ import { accountRoutes } from './routes/account.js';
 import { contactRoutes } from './routes/contacts.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { customerRoutes } from './routes/customers.js';
+import { domainRoutes } from './routes/domains.js';
+import { mailboxRoutes } from './routes/mailboxes.js';
 
 /**
  * The control panel: server-rendered pages for the people behind the API keys, entered with a login token
@@ -30,5 +32,5 @@ const panel: FaceDefinition<PanelUser> = {
 
 export const panelFace = mountFace(panel, [
   { prefix: '', routes: entryRoutes },
-  { prefix: '/panel', routes: [...sessionRoutes, ...accountRoutes, ...contactRoutes, ...invoiceRoutes, ...customerRoutes] },
+  { prefix: '/panel', routes: [...sessionRoutes, ...accountRoutes, ...contactRoutes, ...invoiceRoutes, ...customerRoutes, ...domainRoutes, ...mailboxRoutes] },
 ]);

@@ -14,11 +14,13 @@ header.top .who{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;font-si
 header.top button{background:transparent;color:#fff;border:1px solid #8a94a8}
 main{max-width:68rem;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.5rem 0;overflow-wrap:anywhere}
-h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+h2{font-size:1.15rem;margin:1.5rem 0 .5rem;overflow-wrap:anywhere}
+h3{font-size:1rem;margin:1rem 0 .4rem}
 nav.tabs{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;border-bottom:2px solid #d5dbe5}
 nav.tabs a{padding:.4rem .8rem;text-decoration:none;border-radius:.3rem .3rem 0 0}
 nav.tabs a[aria-current=page]{background:#fff;border:2px solid #d5dbe5;border-bottom-color:#fff;margin-bottom:-2px;font-weight:600}
-.crumbs{font-size:.9rem;margin:.25rem 0}
+.crumbs{font-size:.9rem;margin:.25rem 0;overflow-wrap:anywhere}
+section.card p{overflow-wrap:anywhere}
 section.card{background:#fff;border:1px solid #d5dbe5;border-radius:.4rem;padding:.75rem 1rem;margin:0 0 1rem}
 section.card>:first-child{margin-top:0}
 dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem;margin:0}
@@ -41,7 +43,7 @@ ol.timeline .when{color:#5a6478;font-size:.9rem}
 form.stack{display:grid;gap:.75rem;max-width:32rem}
 form.inline{display:inline}
 .field label{display:block;font-weight:600;margin-bottom:.15rem}
-.field input[type=text],.field input[type=email],.field input[type=search],.field input[type=number],.field select{width:100%;padding:.45rem .5rem;font:inherit;border:1px solid #aab3c3;border-radius:.3rem;background:#fff}
+.field input[type=text],.field input[type=email],.field input[type=search],.field input[type=number],.field input[type=password],.field textarea,.field select{width:100%;padding:.45rem .5rem;font:inherit;border:1px solid #aab3c3;border-radius:.3rem;background:#fff}
 .field.invalid input{border-color:#c0392b;background:#fff7f7}
 .field .error{color:#a11d1d;font-size:.9rem;margin:.15rem 0 0}
 .check{display:flex;gap:.5rem;align-items:center}
@@ -53,6 +55,9 @@ button.danger{background:#b42318;border-color:#b42318}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:0 0 .75rem}
 form.search .field{flex:1 1 12rem}
+.domain-head{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline;justify-content:space-between}
+.domain-head h2{margin:0;overflow-wrap:anywhere}
+td.wrap{overflow-wrap:anywhere;min-width:8rem}
 .pager{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:.75rem 0}
 .muted{color:#5a6478}
 .link{word-break:break-all;background:#fff;border:1px dashed #aab3c3;padding:.5rem;border-radius:.3rem}

@@ -56,6 +56,7 @@ function pageCase(operationId: string, method: 'GET' | 'POST', path: string, wri
   };
 }
 
+const mailbox = { name: 'sec', displayName: 'Sec', password: 'Tr0ub4dor&x', size: '100' };
 const contact = { name: 'Sec', email: 'sec@example.com', phone: '1', securityQuestion: 'Q', securityAnswer: 'A' };
 
 const spec: FaceSecuritySpec = {
@@ -86,6 +87,24 @@ const spec: FaceSecuritySpec = {
     pageCase('ListCustomers', 'GET', '/customers', false, onResellerA),
     pageCase('NewCustomerForm', 'GET', '/customers/new', false, onResellerA),
     pageCase('CreateCustomer', 'POST', '/customers', true, onResellerA, onResellerB, { name: 'Sec Customer' }),
+    pageCase('ListMailDomains', 'GET', '/domains', false),
+    pageCase('AddMailDomain', 'POST', '/domains', true, onA1, onB1, { name: 'sec-a1.example' }),
+    pageCase('ShowMailDomain', 'GET', '/domains/sec.example', false),
+    pageCase('NewMailboxForm', 'GET', '/domains/sec.example/mailboxes/new', false),
+    pageCase('AddMailbox', 'POST', '/domains/sec.example/mailboxes', true, onA1, onB1, mailbox),
+    pageCase('EditMailboxForm', 'GET', '/domains/sec.example/mailboxes/sec', false),
+    pageCase('UpdateMailbox', 'POST', '/domains/sec.example/mailboxes/sec', true, onA1, onB1, { displayName: 'Sec', size: '100' }),
+    pageCase('ResetMailboxPassword', 'POST', '/domains/sec.example/mailboxes/sec/password', true, onA1, onB1, { password: 'Tr0ub4dor&x', passwordAgain: 'Tr0ub4dor&x' }),
+    pageCase('DisableMailbox', 'POST', '/domains/sec.example/mailboxes/sec/disable', true),
+    pageCase('EnableMailbox', 'POST', '/domains/sec.example/mailboxes/sec/enable', true),
+    pageCase('ConfirmDeleteMailbox', 'GET', '/domains/sec.example/mailboxes/sec/delete', false),
+    pageCase('DeleteMailbox', 'POST', '/domains/sec.example/mailboxes/sec/delete', true),
+    pageCase('NewAliasForm', 'GET', '/domains/sec.example/aliases/new', false),
+    pageCase('AddMailAlias', 'POST', '/domains/sec.example/aliases', true, onA1, onB1, { name: 'team', aliasEmails: 'sec@sec.example' }),
+    pageCase('EditAliasForm', 'GET', '/domains/sec.example/aliases/team', false),
+    pageCase('UpdateMailAlias', 'POST', '/domains/sec.example/aliases/team', true, onA1, onB1, { aliasEmails: 'sec@sec.example' }),
+    pageCase('ConfirmDeleteMailAlias', 'GET', '/domains/sec.example/aliases/team/delete', false),
+    pageCase('DeleteMailAlias', 'POST', '/domains/sec.example/aliases/team/delete', true),
   ],
 };
 

@@ -13,13 +13,16 @@ interface FieldProps {
   form: FormState;
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'number' | 'search';
+  type?: 'text' | 'email' | 'number' | 'search' | 'password';
   required?: boolean;
   hint?: string;
   autocomplete?: string;
 }
 
-/** A labelled input with its own error right below it, tied together for screen readers. */
+/**
+ * A labelled input with its own error right below it, tied together for screen readers. A password input
+ * never carries a value: what was typed into it is not sent back in a page.
+ */
 export function Field({ form, name, label, type = 'text', required, hint, autocomplete }: FieldProps): VNode {
   const error = form.errors[name];
   const id = `f-${name}`;
@@ -29,9 +32,9 @@ export function Field({ form, name, label, type = 'text', required, hint, autoco
       id=${id}
       name=${name}
       type=${type}
-      value=${form.values[name] ?? ''}
+      value=${type === 'password' ? undefined : (form.values[name] ?? '')}
       required=${required}
-      autocomplete=${autocomplete ?? 'off'}
+      autocomplete=${autocomplete ?? (type === 'password' ? 'new-password' : 'off')}
       aria-invalid=${error ? 'true' : undefined}
       aria-describedby=${error ? `${id}-error` : undefined}
     />

@@ -50,7 +50,7 @@ export function Layout({ title, viewer, children }: { title: string; viewer: Vie
   </html>`;
 }
 
-export type Tab = 'account' | 'contacts' | 'invoices' | 'customers';
+export type Tab = 'account' | 'contacts' | 'invoices' | 'domains' | 'customers';
 
 /** The account's heading with its tabs: only the tabs the viewer may open. */
 export function AccountHeading({ account, may, active, parent }: { account: Account; may: AccountAbilities; active: Tab; parent?: Account | null }): VNode {
@@ -61,7 +61,8 @@ export function AccountHeading({ account, may, active, parent }: { account: Acco
     <h1>${account.name}</h1>
     <nav class="tabs" aria-label="Account">
       ${tab('account', 'Account', '')} ${may.readContacts && tab('contacts', 'Contacts', '/contacts')}
-      ${may.readInvoices && tab('invoices', 'Invoices', '/invoices')} ${may.listCustomers && tab('customers', 'Customers', '/customers')}
+      ${may.readInvoices && tab('invoices', 'Invoices', '/invoices')} ${may.readDomains && tab('domains', 'Domains', '/domains')}
+      ${may.listCustomers && tab('customers', 'Customers', '/customers')}
     </nav>
   </div>`;
 }
@@ -85,13 +86,16 @@ export function Status({ status }: { status: string }): VNode {
   return html`<span class=${`status ${STATUS_TONE[status] ?? ''}`}>${status}</span>`;
 }
 
-/** Previous/next links for a list shown `size` at a time; `query` carries the list's other parameters. */
-export function Pager({ base, offset, size, total, query = {} }: { base: string; offset: number; size: number; total: number; query?: Record<string, string | undefined> }): VNode | null {
+/**
+ * Previous/next links for a list shown `size` at a time; `query` carries the list's other parameters, and
+ * `param` names the offset's parameter (a page with two lists pages each with its own).
+ */
+export function Pager({ base, offset, size, total, query = {}, param = 'offset' }: { base: string; offset: number; size: number; total: number; query?: Record<string, string | undefined>; param?: string }): VNode | null {
   if (total <= size && offset === 0) return null;
   const link = (o: number) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
-    params.set('offset', String(o));
+    params.set(param, String(o));
     return `${base}?${params}`;
   };
   const last = Math.min(offset + size, total);
