@@ -50,3 +50,13 @@ export function processCpuUs(pid: number): number | null {
     return null;
   }
 }
+
+/** A process's peak resident set size so far (VmHWM in /proc/<pid>/status), in bytes; null if unreadable. */
+export function processPeakRssBytes(pid: number): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
