@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { BenchRequest } from './load.js';
-import { processPeakRssBytes } from './machine.js';
+import { processMemory } from './machine.js';
 import { PREPARE_SCALE_STORE, type ScaleStoreSpec } from './options.js';
 import { cccGet, mimecastOk, mimecastPost, rackspaceGet, readDemoCredentials, runCli, startPartnerhub, type Customer, type PartnerhubStore } from './partnerhub.js';
 import type { RunningChild } from './procs.js';
@@ -264,7 +264,7 @@ async function scaleStore(spec: ScaleStoreSpec, opts: ScaleRunOptions, out: Scal
   }
   startup.push(server.startupMs);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  let peakRssBytes: number | null = null;
+  let memory: ReturnType<typeof processMemory> = null;
   try {
     const fx = await fixtureFrom(agent, server, creds);
     for (const kind of SCALE_REQUESTS) {
@@ -282,7 +282,7 @@ async function scaleStore(spec: ScaleStoreSpec, opts: ScaleRunOptions, out: Scal
         notes.push(`scale: ${store.label}, ${kind.request}: the page starts past the ${row.matches.toLocaleString('en-US')} matches on this store (an empty page); it reaches real rows at about 1,000,000 customers.`);
       }
     }
-    peakRssBytes = processPeakRssBytes(server.pid);
+    memory = processMemory(server.pid);
   } catch (e) {
     notes.push(`scale: ${store.label}: stopped early: ${(e as Error).message.split('\n')[0]}`);
   } finally {
@@ -305,7 +305,7 @@ async function scaleStore(spec: ScaleStoreSpec, opts: ScaleRunOptions, out: Scal
   } catch (e) {
     notes.push(`scale: could not read the size of ${store.label}: ${(e as Error).message}`);
   }
-  out.stores.push({ store: store.label, kind: store.kind, customers, sizeBytes, startup, peakRssBytes });
+  out.stores.push({ store: store.label, kind: store.kind, customers, sizeBytes, startup, peakRssBytes: memory?.peakRss ?? null, endRss: memory && { anon: memory.rssAnon, file: memory.rssFile } });
 }
 
 export async function scaleSuite(specs: ScaleStoreSpec[], opts: ScaleRunOptions, notes: string[], log: (line: string) => void): Promise<ScaleOutcome> {

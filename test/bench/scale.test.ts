@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { formatBytes, scaleStoreTable, scaleTable, summarize, targetApplies, type ScaleRow } from '../../bench/report.js';
 import { parseOptions, parseScaleStores, SCALE_STORE_ENV } from '../../bench/options.js';
 import { SCALE_REQUESTS } from '../../bench/scale.js';
+import { processMemory } from '../../bench/machine.js';
 
 /** The scale suite's pure parts: its flags, its percentiles, and a table that judges targets only where they apply. */
 const row = (extra: Partial<ScaleRow> = {}): ScaleRow => ({
@@ -64,13 +65,16 @@ describe('benchmark scale suite', () => {
 
   it('writes the store table with size, start-up against 500 ms, and peak RSS', () => {
     const table = scaleStoreTable([
-      { store: 'SQLite `x`', kind: 'sqlite', customers: 1_000_000, sizeBytes: 3 * 2 ** 30, startup: [600, 400, 450], peakRssBytes: 300 * 2 ** 20 },
+      { store: 'SQLite `x`', kind: 'sqlite', customers: 1_000_000, sizeBytes: 3 * 2 ** 30, startup: [600, 400, 450], peakRssBytes: 300 * 2 ** 20, endRss: { anon: 200 * 2 ** 20, file: 40 * 2 ** 20 } },
       { store: 'PostgreSQL `y`', kind: 'postgres', customers: null, sizeBytes: null, startup: [], peakRssBytes: null },
     ]);
     const rows = table.split('\n');
-    assert.match(rows[2], /^\| SQLite `x` \| 1,000,000 \| 3\.0 GiB \| 3 \| 450 \(400–600\) \| ≤ 500 ms: met \| 300 MiB \|$/);
-    assert.match(rows[3], /^\| PostgreSQL `y` \| — \| — \| 0 \| — \| ≤ 500 ms \(at 1M, SQLite\) \| — \|$/);
+    assert.match(rows[2], /^\| SQLite `x` \| 1,000,000 \| 3\.0 GiB \| 3 \| 450 \(400–600\) \| ≤ 500 ms: met \| 300 MiB \| 200 MiB \/ 40\.0 MiB \|$/);
+    assert.match(rows[3], /^\| PostgreSQL `y` \| — \| — \| 0 \| — \| ≤ 500 ms \(at 1M, SQLite\) \| — \| — \|$/);
     assert.equal(formatBytes(512), '512 B');
+    const own = processMemory(process.pid);
+    assert.ok(own && own.peakRss > 0 && own.rssAnon !== null);
+    assert.equal(processMemory(2 ** 30), null);
     assert.equal(formatBytes(1536), '1.5 KiB');
   });
 
