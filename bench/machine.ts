@@ -50,3 +50,21 @@ export function processCpuUs(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * A process's resident memory from /proc/<pid>/status, in bytes: the peak so far (VmHWM) and the present
+ * split into anonymous (heap, native allocations) and file-backed pages; null when unreadable.
+ */
+export function processMemory(pid: number): { peakRss: number; rssAnon: number | null; rssFile: number | null } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => {
+      const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+      return match ? Number(match[1]) * 1024 : null;
+    };
+    const peakRss = kb('VmHWM');
+    return peakRss === null ? null : { peakRss, rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+  } catch {
+    return null;
+  }
+}

@@ -1,10 +1,24 @@
 /** `npm run bench -- [flags]`: the flags, their defaults, and what `--quick` changes. */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SUITES = ['throughput', 'startup', 'store', 'inject'] as const;
+export const SUITES = ['throughput', 'startup', 'store', 'inject', 'scale'] as const;
 export type Suite = (typeof SUITES)[number];
 export const TARGETS = ['sqlite', 'postgres', 'peers'] as const;
 export type TargetGroup = (typeof TARGETS)[number];
+
+/**
+ * A store `partnerhub demo --scale N` filled, for the scale suite: its data dir (where the demo credentials
+ * are) and its database (the SQLite file in that dir, or a PostgreSQL URL).
+ */
+export interface ScaleStoreSpec {
+  kind: 'sqlite' | 'postgres';
+  dataDir: string;
+  databaseUrl: string;
+}
+
+export const SCALE_STORE_ENV = 'PARTNERHUB_BENCH_SCALE_STORE';
+export const PREPARE_SCALE_STORE = 'partnerhub demo --scale 1000000 --data-dir .tmp/scale-sqlite';
 
 export interface BenchOptions {
   quick: boolean;
@@ -18,6 +32,10 @@ export interface BenchOptions {
   build: boolean;
   profile: boolean;
   pgUrl: string;
+  /** The stores the scale suite measures (none: it is skipped with a note). */
+  scaleStores: ScaleStoreSpec[];
+  /** Requests per scale row, after a warm-up of a tenth of them. */
+  scaleRequests: number;
   help: boolean;
 }
 
@@ -33,7 +51,12 @@ export const USAGE = `npm run bench -- [flags]
   --no-build            use dist/ as it is (default: npm run build when src/ is newer)
   --profile             run each partnerhub row in its own child under node --cpu-prof and report
                         where its CPU went (slower: profiling costs throughput; figures are marked)
-  PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)`;
+  --scale-store LIST    for --suite scale: stores \`${PREPARE_SCALE_STORE}\` filled, comma-separated;
+                        each a data dir (SQLite, DIR/partnerhub.db) or DIR=postgres://… (the data dir holding
+                        demo-credentials.json, then the database); default \$${SCALE_STORE_ENV}
+  --scale-requests N    requests per scale row, one keep-alive connection, one at a time (default 200)
+  PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
+  ${SCALE_STORE_ENV}  the --scale-store list when the flag is not given`;
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T[], flag: string): T[] {
   if (value === undefined) return fallback;
@@ -50,6 +73,29 @@ function positive(value: string | undefined, fallback: number, flag: string, int
   return n;
 }
 
+/**
+ * The --scale-store list: "DIR" is a SQLite store in DIR; "DIR=postgres://…" a PostgreSQL one whose demo
+ * credentials are in DIR. A bare URL is refused: the suite signs with the credentials demo --scale wrote.
+ */
+export function parseScaleStores(value: string | undefined): ScaleStoreSpec[] {
+  if (value === undefined || !value.trim()) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item): ScaleStoreSpec => {
+      const pg = /^(.*?)=(postgres(?:ql)?:\/\/.*)$/.exec(item);
+      if (pg) {
+        if (!pg[1]) throw new Error(`--scale-store: "${item}" names no data dir before the "="`);
+        return { kind: 'postgres', dataDir: pg[1], databaseUrl: pg[2] };
+      }
+      if (/^postgres(?:ql)?:\/\//.test(item)) {
+        throw new Error(`--scale-store: a PostgreSQL store is DIR=${item}, DIR being the --data-dir demo --scale wrote demo-credentials.json to`);
+      }
+      return { kind: 'sqlite', dataDir: item, databaseUrl: join(item, 'partnerhub.db') };
+    });
+}
+
 export function parseOptions(argv: string[], env: Record<string, string | undefined> = {}): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -64,6 +110,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       out: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'scale-store': { type: 'string' },
+      'scale-requests': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -82,6 +130,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     build: !values['no-build'],
     profile: values.profile ?? false,
     pgUrl: env.PARTNERHUB_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    scaleStores: parseScaleStores(values['scale-store'] ?? env[SCALE_STORE_ENV]),
+    scaleRequests: positive(values['scale-requests'], quick ? 20 : 200, '--scale-requests', true),
     help: values.help ?? false,
   };
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { signRackspaceRequest } from '../src/client/rackspace.js';
 import { mimecastHeaders } from '../src/client/mimecast.js';
 import { parseDemoCredentials, type DemoCredentials } from '../src/demo/credentials.js';
+import type { Role } from '../src/domain/principal.js';
 import { Feed, type BenchRequest, type LoadTarget } from './load.js';
 import { freePort, startChild, type RunningChild } from './procs.js';
 
@@ -64,15 +65,25 @@ export interface Fixture {
   customers: Customer[];
 }
 
+/** The demo credentials `serve --demo` or `demo --scale` wrote into a data dir. */
+export function readDemoCredentials(dataDir: string): DemoCredentials {
+  return parseDemoCredentials(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+}
+
+/** Runs the built CLI against a store (no migrations), returning its stdout. */
+export async function runCli(store: PartnerhubStore, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args, '--data-dir', store.dataDir, '--database', store.databaseUrl], {
+    env: { ...process.env, ...BENCH_ENV, PARTNERHUB_MIGRATE: 'false' },
+    maxBuffer: 64 * 2 ** 20,
+  });
+  return stdout;
+}
+
 /** The demo credentials the server wrote, and the customers of the reseller whose admin signs the requests. */
 export async function loadFixture(store: PartnerhubStore): Promise<Fixture> {
-  const creds = parseDemoCredentials(readFileSync(join(store.dataDir, 'demo-credentials.json'), 'utf8'));
+  const creds = readDemoCredentials(store.dataDir);
   const reseller = creds.principals.reseller_admin.account;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [CLI, 'accounts', 'list', '--parent', reseller.guid, '--limit', '10000', '--json', '--data-dir', store.dataDir, '--database', store.databaseUrl],
-    { env: { ...process.env, ...BENCH_ENV, PARTNERHUB_MIGRATE: 'false' }, maxBuffer: 64 * 2 ** 20 },
-  );
+  const stdout = await runCli(store, ['accounts', 'list', '--parent', reseller.guid, '--limit', '10000', '--json']);
   const items = (JSON.parse(stdout) as { items: (Customer & { kind: string; status: string })[] }).items;
   const customers = items.filter((a) => a.kind === 'customer' && a.status !== 'deleted');
   if (customers.length === 0) throw new Error(`no customers under ${reseller.name}`);
@@ -88,7 +99,8 @@ export interface RequestKind {
   check?(body: string): string | null;
 }
 
-const rackspaceGet = (fx: Fixture, path: (i: number) => string) => {
+/** Signed Rackspace GETs as the demo reseller admin (the scale suite uses these too). */
+export const rackspaceGet = (fx: Pick<Fixture, 'creds'>, path: (i: number) => string) => {
   const { userKey, secretKey } = fx.creds.principals.reseller_admin.rackspace;
   return (i: number): BenchRequest => {
     // The User-Agent is part of the signed text: one per request makes every signature distinct.
@@ -101,7 +113,8 @@ const rackspaceGet = (fx: Fixture, path: (i: number) => string) => {
   };
 };
 
-const mimecastPost = (fx: Fixture, role: 'account_read' | 'partner_provisioning', path: string, body: (i: number) => string) => {
+/** Mimecast POSTs as one demo principal, each with a fresh request id (and so a distinct signature). */
+export const mimecastPost = (fx: Pick<Fixture, 'creds'>, role: Role, path: string, body: (i: number) => string) => {
   const credentials = fx.creds.principals[role].mimecast;
   return (i: number): BenchRequest => ({
     method: 'POST',
@@ -111,9 +124,15 @@ const mimecastPost = (fx: Fixture, role: 'account_read' | 'partner_provisioning'
   });
 };
 
-const mimecastOk = (body: string): string | null => {
+export const mimecastOk = (body: string): string | null => {
   const doc = JSON.parse(body) as { fail?: unknown[] };
   return doc.fail && doc.fail.length ? `Mimecast fail: ${JSON.stringify(doc.fail).slice(0, 300)}` : null;
+};
+
+/** CCC GETs with one demo principal's API key (a bearer token: nothing to sign). */
+export const cccGet = (fx: Pick<Fixture, 'creds'>, role: Role, path: (i: number) => string) => {
+  const key = fx.creds.principals[role].ccc.apiKey;
+  return (i: number): BenchRequest => ({ method: 'GET', path: path(i), headers: { accept: 'application/json', authorization: `Bearer ${key}` } });
 };
 
 export const PARTNERHUB_REQUESTS: RequestKind[] = [
@@ -143,10 +162,7 @@ export const PARTNERHUB_REQUESTS: RequestKind[] = [
   {
     request: 'CCC `GET /api/services/status?PageSize=25`',
     signed: false,
-    make: (fx) => {
-      const key = fx.creds.principals.account_read.ccc.apiKey;
-      return () => ({ method: 'GET', path: '/api/services/status?PageSize=25', headers: { accept: 'application/json', authorization: `Bearer ${key}` } });
-    },
+    make: (fx) => cccGet(fx, 'account_read', () => '/api/services/status?PageSize=25'),
   },
 ];
 

@@ -134,3 +134,114 @@ export function startupTable(series: StartupSeries[]): string {
   }
   return lines.join('\n');
 }
+
+/** Latency percentiles of one series of answers (ms); NaN for none. */
+export interface LatencySummary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export function summarize(latencies: number[]): LatencySummary {
+  const sorted = Float64Array.from(latencies).sort();
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+}
+
+/** A target of issue 14 ("Scale"): a percentile of one row at most so many ms. They hold at 1,000,000 customers on SQLite. */
+export interface ScaleTarget {
+  stat: 'p95' | 'p99';
+  ms: number;
+}
+
+export const SCALE_TARGET_CUSTOMERS = 1_000_000;
+export const SCALE_STARTUP_TARGET_MS = 500;
+
+/** The targets are stated for SQLite at 1,000,000 customers; on a smaller or other store they are shown, not judged. */
+export function targetApplies(kind: 'sqlite' | 'postgres', customers: number | null): boolean {
+  return kind === 'sqlite' && customers !== null && customers >= SCALE_TARGET_CUSTOMERS;
+}
+
+function verdict(text: string, value: number, limit: number, applies: boolean): string {
+  if (!applies) return `${text} (at 1M, SQLite)`;
+  if (!Number.isFinite(value)) return `${text}: not measured`;
+  return value <= limit ? `${text}: met` : `${text}: **missed**`;
+}
+
+/** One scale row: `requests` sent one after another on one keep-alive connection, every answer checked. */
+export interface ScaleRow {
+  request: string;
+  store: string;
+  requests: number;
+  /** Answers that were not a 200 passing the row's check, or that failed outright; the first one's problem. */
+  failures: number;
+  firstFailure: string | null;
+  /** Latencies of all answers (ms); not shown when any failed. */
+  latency: LatencySummary;
+  /** The total the answer reported (index or search matches), when it reports one. */
+  matches: number | null;
+  target: ScaleTarget | null;
+  targetApplies: boolean;
+}
+
+export function scaleTable(rows: ScaleRow[]): string {
+  const lines = ['| request | store | matches | requests | p50 ms | p95 ms | p99 ms | target | failures |', '|---|---|---:|---:|---:|---:|---:|---|---|'];
+  for (const r of rows) {
+    const failed = r.failures > 0;
+    const ms = (v: number) => (failed ? '—' : formatNumber(v, 2));
+    const target = r.target
+      ? failed
+        ? `${r.target.stat} ≤ ${r.target.ms} ms: not measured`
+        : verdict(`${r.target.stat} ≤ ${r.target.ms} ms`, r.latency[r.target.stat], r.target.ms, r.targetApplies)
+      : '';
+    const failures = failed ? `**${r.failures} of ${r.requests} failed**${r.firstFailure ? `: ${r.firstFailure.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 200)}` : ''}` : '0';
+    lines.push(
+      `| ${r.request} | ${r.store} | ${formatNumber(r.matches)} | ${r.requests} | ${ms(r.latency.p50)} | ${ms(r.latency.p95)} | ${ms(r.latency.p99)} | ${target} | ${failures} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** "1.9 GiB", "740 MiB", "12 KiB". */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes)) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** One store the scale suite measured: what it holds, how big it is, and the server on it. */
+export interface ScaleStoreRow {
+  store: string;
+  kind: 'sqlite' | 'postgres';
+  customers: number | null;
+  sizeBytes: number | null;
+  /** Spawn to first 200 from /readyz, each start on the existing store (ms). */
+  startup: number[];
+  /** The server's peak RSS over the suite (VmHWM), start-up included. */
+  peakRssBytes: number | null;
+  /** The server's resident memory at the end of the suite: anonymous (heap, SQLite's page cache) and file-backed. */
+  endRss?: { anon: number | null; file: number | null } | null;
+}
+
+export function scaleStoreTable(stores: ScaleStoreRow[]): string {
+  const lines = [
+    '| store | customers | store size | start-up runs | start-up median ms (min–max) | target | server peak RSS | RSS at end: anon / file |',
+    '|---|---:|---:|---:|---:|---|---:|---:|',
+  ];
+  for (const s of stores) {
+    const med = s.startup.length ? median(s.startup) : NaN;
+    const startup = s.startup.length ? `${formatNumber(med)} (${formatNumber(Math.min(...s.startup))}–${formatNumber(Math.max(...s.startup))})` : '—';
+    lines.push(
+      `| ${s.store} | ${formatNumber(s.customers)} | ${formatBytes(s.sizeBytes)} | ${s.startup.length} | ${startup} | ` +
+        `${verdict(`≤ ${SCALE_STARTUP_TARGET_MS} ms`, med, SCALE_STARTUP_TARGET_MS, targetApplies(s.kind, s.customers))} | ${formatBytes(s.peakRssBytes)} | ` +
+        `${s.endRss ? `${formatBytes(s.endRss.anon)} / ${formatBytes(s.endRss.file)}` : '—'} |`,
+    );
+  }
+  return lines.join('\n');
+}
