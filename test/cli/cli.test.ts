@@ -115,7 +115,7 @@ describe('partnerhub CLI', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let buf = '';
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${buf}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${buf}`)), 300_000); // a guard against a hang, not a speed check
         child.stdout.on('data', (d) => {
           buf += d;
           const m = buf.match(/listening on (http:\/\/\S+)/);
@@ -146,7 +146,7 @@ describe('partnerhub CLI', () => {
     try {
       const text = await new Promise<string>((resolve, reject) => {
         let buf = '';
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${buf}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line: ${buf}`)), 300_000); // a guard against a hang, not a speed check
         child.stdout.on('data', (d) => {
           buf += d;
           if (/listening on/.test(buf)) {
