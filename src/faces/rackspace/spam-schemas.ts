@@ -1,4 +1,5 @@
-import { Type, type TOptional } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { AccountNumber, Name, fieldSet } from './domain-schemas.js';
 
 /**
  * Schemas of the wiki pages "Domain Spam (Rest API)" and "Rackspace Mailbox Spam (Rest API)". Edit bodies are
@@ -6,16 +7,9 @@ import { Type, type TOptional } from '@sinclair/typebox';
  * show document (`rsEmailSettings: {…}`, as XML or JSON) is read too. The domain judges the values.
  */
 
-const NO_NUL = '^[^\\u0000]*$';
-const Name = Type.String({ pattern: NO_NUL, minLength: 1, maxLength: 300 });
-const AccountNumber = Type.String({ pattern: '^(me|all|[0-9]{1,20})$' });
-
 export const SpamEntryParams = Type.Object({ accountNumber: AccountNumber, domain: Name, entry: Name });
 export const MailboxSpamParams = Type.Object({ accountNumber: AccountNumber, domain: Name, mailbox: Name });
 export const MailboxSpamEntryParams = Type.Object({ accountNumber: AccountNumber, domain: Name, mailbox: Name, entry: Name });
-
-const Value = Type.Unsafe<unknown>({ anyOf: [{ type: 'string', pattern: NO_NUL }, { not: { type: 'string' } }] });
-const fieldSet = <K extends string>(names: readonly K[]) => Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(Value)])) as { [P in K]: TOptional<typeof Value> });
 
 export const RS_EMAIL_SPAM_FIELDS = ['spamHandling', 'hasFolderCleaner', 'spamFolderAgeLimit', 'spamFolderNumLimit', 'spamForwardingAddress'] as const;
 export const EXCHANGE_SPAM_FIELDS = ['forwardToDomainQuarantine', 'quarantineOwner', 'defaultQuarantineOwner'] as const;

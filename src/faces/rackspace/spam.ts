@@ -38,7 +38,7 @@ import {
 type Params = { accountNumber: string; domain: string; mailbox?: string; entry?: string };
 const target = (p: Params): SpamListTarget => ({ domainName: p.domain, mailboxName: p.mailbox });
 
-/** Index, add and remove of one list, for a domain (`owner` '') or a mailbox ('Mailbox'). */
+/** Index, add and remove of one list, of a domain or of a mailbox. */
 function listRoutes(owner: 'Domain' | 'Mailbox', spam: string, l: (typeof SPAM_LIST_PATHS)[number]): Route<Actor, any>[] {
   const urls = [`${spam}/${l.path}`, ...(l.old ? [`${spam}/${l.old}`] : [])];
   const indexSchema = { params: owner === 'Domain' ? DomainParams : MailboxSpamParams, response: responses(SpamListDocument) };
