@@ -11,6 +11,7 @@ import * as domainsRepo from '../store/repositories/email-domains.js';
 import * as mailboxesRepo from '../store/repositories/mailboxes.js';
 import * as aliasesRepo from '../store/repositories/mail-aliases.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
+import * as spamRepo from '../store/repositories/spam.js';
 
 /**
  * E-mail domains. An account owns domains; a domain name is unique across the whole system (the store's
@@ -252,6 +253,7 @@ export async function renameDomain(tx: DomainContext, actor: Actor, account: Loc
 async function moveContents(db: Kysely<DB>, fromId: number, toId: number): Promise<void> {
   await db.updateTable('mailboxes').set({ domain_id: toId }).where('domain_id', '=', fromId).execute();
   await db.updateTable('mail_aliases').set({ domain_id: toId }).where('domain_id', '=', fromId).execute();
+  await spamRepo.moveDomainSpam(db, fromId, toId);
 }
 
 /**

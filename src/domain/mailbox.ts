@@ -162,7 +162,7 @@ export async function listMailboxes(ctx: DomainContext, actor: Actor, account: A
   return { size, offset, total: page.total, items: page.items.map((m) => opened(m, d.name)) };
 }
 
-async function storedMailbox(ctx: DomainContext, d: StoredEmailDomain, rawName: string): Promise<mailboxesRepo.StoredMailbox> {
+export async function storedMailbox(ctx: DomainContext, d: StoredEmailDomain, rawName: string): Promise<mailboxesRepo.StoredMailbox> {
   const name = normalizeMailboxName(rawName);
   const m = name ? await mailboxesRepo.find(ctx.db, d.id, name) : null;
   if (!m) throw notFound('mailbox', MAILBOX_MESSAGES.notFound);

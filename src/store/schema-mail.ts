@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Kysely table types of e-mail domains, mailboxes and aliases (migration 0010). */
+/** Kysely table types of e-mail domains, mailboxes and aliases (migration 0010) and their spam filtering (0015). */
 
 /** An e-mail domain: the name is unique across the system (unique index). */
 export interface EmailDomainTable {
@@ -48,4 +48,41 @@ export interface MailAliasTable {
   targets: string;
   created_at: string;
   updated_at: string;
+}
+
+/** Spam settings of a domain or a mailbox that has its own (migration 0015); the owner's id is the key. */
+export interface SpamSettingsColumns {
+  filter_level: string;
+  handling: string;
+  folder_cleaner: number;
+  folder_age_limit: number;
+  folder_count_limit: number;
+  forwarding_address: string;
+  updated_at: string;
+}
+
+export interface DomainSpamSettingsTable extends SpamSettingsColumns {
+  domain_id: number;
+  domain_quarantine: number;
+  quarantine_owner: string;
+  default_quarantine_owner: string;
+}
+
+export interface MailboxSpamSettingsTable extends SpamSettingsColumns {
+  mailbox_id: number;
+}
+
+/** One entry of one of a domain's four sender lists. */
+export interface DomainSpamEntryTable {
+  domain_id: number;
+  list: string;
+  entry: string;
+  created_at: string;
+}
+
+export interface MailboxSpamEntryTable {
+  mailbox_id: number;
+  list: string;
+  entry: string;
+  created_at: string;
 }

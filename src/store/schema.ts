@@ -1,8 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { EmailDomainTable, MailAliasTable, MailboxTable } from './schema-mail.js';
+import type { DomainSpamEntryTable, DomainSpamSettingsTable, EmailDomainTable, MailAliasTable, MailboxSpamEntryTable, MailboxSpamSettingsTable, MailboxTable } from './schema-mail.js';
 import type { SandboxStateTable, SandboxSnapshotTable, FaultRuleTable, RequestJournalTable, WebhookSubscriptionTable, WebhookEventTable, WebhookDeliveryTable, WebhookAttemptTable, WebhookCursorTable } from './schema-sandbox.js';
 
-export type { EmailDomainTable, MailAliasTable, MailboxTable } from './schema-mail.js';
+export type { DomainSpamEntryTable, DomainSpamSettingsTable, EmailDomainTable, MailAliasTable, MailboxSpamEntryTable, MailboxSpamSettingsTable, MailboxTable } from './schema-mail.js';
 export type { SandboxStateTable, SandboxSnapshotTable, FaultRuleTable, RequestJournalTable, WebhookSubscriptionTable, WebhookEventTable, WebhookDeliveryTable, WebhookAttemptTable, WebhookCursorTable } from './schema-sandbox.js';
 
 /**
@@ -321,6 +321,10 @@ export interface DB {
   email_domains: EmailDomainTable;
   mailboxes: MailboxTable;
   mail_aliases: MailAliasTable;
+  domain_spam_settings: DomainSpamSettingsTable;
+  mailbox_spam_settings: MailboxSpamSettingsTable;
+  domain_spam_entries: DomainSpamEntryTable;
+  mailbox_spam_entries: MailboxSpamEntryTable;
   sandbox_state: SandboxStateTable;
   sandbox_snapshots: SandboxSnapshotTable;
   fault_rules: FaultRuleTable;

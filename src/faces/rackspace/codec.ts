@@ -44,9 +44,16 @@ export const CONTENT_TYPE: Record<Format, string> = {
  * Answers with a document in the format the client asked for: JSON is serialized by Fastify from the route's
  * response schema; XML is written here, element for element in the same order, under `root`.
  */
-export function sendDocument(request: FastifyRequest, reply: FastifyReply, root: string, doc: Record<string, unknown>, items: Record<string, string> = {}): FastifyReply {
+export function sendDocument(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  root: string,
+  doc: Record<string, unknown>,
+  items: Record<string, string> = {},
+  namespace?: string,
+): FastifyReply {
   if (negotiate(request.headers.accept).format === 'json') return reply.code(200).send(doc);
-  return reply.code(200).type(CONTENT_TYPE.xml).send(xmlDocument(root, documentElements(doc, items)));
+  return reply.code(200).type(CONTENT_TYPE.xml).send(xmlDocument(root, documentElements(doc, items), namespace));
 }
 
 /** Whether the client named a format: bodyless operations (an add) answer with a body only then. */

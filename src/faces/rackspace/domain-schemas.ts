@@ -9,9 +9,9 @@ import type { AccountKey } from '../../domain/account.js';
  */
 
 const NO_NUL = '^[^\\u0000]*$';
-const Name = Type.String({ pattern: NO_NUL, minLength: 1, maxLength: 300 });
+export const Name = Type.String({ pattern: NO_NUL, minLength: 1, maxLength: 300 });
 /** `me`, `all` (domain index only) or an account number. */
-const AccountNumber = Type.String({ pattern: '^(me|all|[0-9]{1,20})$' });
+export const AccountNumber = Type.String({ pattern: '^(me|all|[0-9]{1,20})$' });
 
 export const DomainCustomerParams = Type.Object({ accountNumber: Type.Optional(AccountNumber) });
 export const DomainParams = Type.Object({ accountNumber: AccountNumber, domain: Name });
@@ -35,7 +35,7 @@ export const AliasIndexQuery = Type.Object({ size: Type.Optional(QueryText), off
 
 /** Any JSON value but text with NUL: the domain judges the values. */
 const Value = Type.Unsafe<unknown>({ anyOf: [{ type: 'string', pattern: NO_NUL }, { not: { type: 'string' } }] });
-const fieldSet = <K extends string>(names: readonly K[]) => Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(Value)])) as { [P in K]: TOptional<typeof Value> });
+export const fieldSet = <K extends string>(names: readonly K[]) => Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(Value)])) as { [P in K]: TOptional<typeof Value> });
 
 export const DOMAIN_BODY_FIELDS = ['serviceType', 'rsEmailMaxNumberMailboxes', 'rsEmailBaseMailboxSize', 'exchangeMaxNumMailboxes'] as const;
 export const MAILBOX_BODY_FIELDS = [

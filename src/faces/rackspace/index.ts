@@ -11,11 +11,12 @@ import { invoiceRoutes } from './invoices.js';
 import { domainRoutes } from './domains.js';
 import { mailboxRoutes } from './mailboxes.js';
 import { aliasRoutes } from './aliases.js';
+import { spamRoutes } from './spam.js';
 import { rackspaceOpenApi } from './openapi.js';
 
 /**
  * The Rackspace Email & Apps face: customers v0/v1 (and the v0 page's unversioned URLs) with their domains,
- * Rackspace mailboxes and aliases; v2 contacts and invoices.
+ * Rackspace mailboxes, aliases and the spam settings and lists of domains and mailboxes; v2 contacts and invoices.
  */
 const face: FaceDefinition<Actor> = {
   name: 'rackspace',
@@ -37,6 +38,7 @@ const customers = (version: 'v0' | 'v1', base: string, publicPath: string) => [
   ...domainRoutes(version, base),
   ...mailboxRoutes(base),
   ...aliasRoutes(base),
+  ...spamRoutes(base),
 ];
 
 export const rackspaceFace = mountFace(face, [

@@ -28,9 +28,12 @@ function renderElements(elements: XmlElement[], indent: string): string {
   return out;
 }
 
-/** A document as the seeds show it: the XML declaration, the xsi/xsd namespaces and `urn:xml:<root>` as default namespace. */
-export function xmlDocument(root: string, children: XmlElement[]): string {
-  return `<?xml version="1.0" encoding="utf-8"?>\n<${root} ${XML_NAMESPACES} xmlns="urn:xml:${root}">\n${renderElements(children, '  ')}</${root}>\n`;
+/**
+ * A document as the seeds show it: the XML declaration, the xsi/xsd namespaces and `urn:xml:<root>` as default
+ * namespace (or the one the wiki shows, where it differs: `urn:xml:DomainSpamSettings` under `domainSpamSettings`).
+ */
+export function xmlDocument(root: string, children: XmlElement[], namespace = `urn:xml:${root}`): string {
+  return `<?xml version="1.0" encoding="utf-8"?>\n<${root} ${XML_NAMESPACES} xmlns="${namespace}">\n${renderElements(children, '  ')}</${root}>\n`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { mimecastOauth } from './0011_mimecast_oauth.js';
 import { sandboxTables } from './0012_sandbox.js';
 import { faultsJournalWebhooks } from './0013_faults_journal_webhooks.js';
 import { accountSearch } from './0014_search.js';
+import { spamFiltering } from './0015_spam.js';
 import { deferredIndexes } from './0016_deferred_indexes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -36,6 +37,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0012_sandbox': sandboxTables,
   '0013_faults_journal_webhooks': faultsJournalWebhooks,
   '0014_search': accountSearch,
+  '0015_spam': spamFiltering,
   '0016_deferred_indexes': deferredIndexes,
 };
 

@@ -31,6 +31,29 @@ const on = (method: string, url: (n: string) => string, extra: Partial<SecurityR
   foreign: (fx: Fixture): SecurityRequest => ({ method, url: url(fx.b1.accountNumber), ...extra }),
 });
 
+/** The spam settings and the four lists of a domain and of a mailbox: the account is judged before the domain. */
+function spamCases() {
+  const owners = [
+    ['Domain', (n: string) => `/v1/customers/${n}/domains/${DOMAIN}/spam`],
+    ['Mailbox', (n: string) => `/v1/customers/${n}/domains/${DOMAIN}/rs/mailboxes/alex/spam`],
+  ] as const;
+  const lists = [
+    ['Safelist', 'safelist', 'friend@good.example'],
+    ['Blocklist', 'blocklist', 'spammer@bad.example'],
+    ['IpSafelist', 'ipsafelist', '192.0.2.1'],
+    ['IpBlocklist', 'ipblocklist', '198.51.100.1'],
+  ] as const;
+  return owners.flatMap(([owner, spam]) => [
+    { operationId: `Show${owner}SpamSettings`, method: 'GET', ...on('GET', (n) => `${spam(n)}/settings`), writes: false },
+    { operationId: `Edit${owner}SpamSettings`, method: 'PUT', ...on('PUT', (n) => `${spam(n)}/settings`, json({ filterLevel: 'on' })), writes: true },
+    ...lists.flatMap(([operation, path, entry]) => [
+      { operationId: `List${owner}Spam${operation}`, method: 'GET', ...on('GET', (n) => `${spam(n)}/${path}`), writes: false },
+      { operationId: `Add${owner}Spam${operation}Entry`, method: 'POST', ...on('POST', (n) => `${spam(n)}/${path}/${entry}`), writes: true },
+      { operationId: `Remove${owner}Spam${operation}Entry`, method: 'DELETE', ...on('DELETE', (n) => `${spam(n)}/${path}/${entry}`), writes: true },
+    ]),
+  ]);
+}
+
 async function someUserKey(t: TestApp): Promise<string> {
   const credential = (await listCredentials(t.ctx)).find((c) => c.kind === 'rackspace' && !c.revokedAt);
   return credential!.publicId!;
@@ -101,6 +124,7 @@ for (const kind of STORE_KINDS) {
       { operationId: 'EditAlias', method: 'PUT', ...on('PUT', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases/sales`, json(alias)), writes: true },
       { operationId: 'DeleteAlias', method: 'DELETE', ...on('DELETE', (n) => `/v1/customers/${n}/domains/${DOMAIN}/rs/aliases/sales`), writes: true },
       { operationId: 'ShowInvoice', method: 'GET', ...on('GET', (n) => `/v2/customers/${n}/invoices/${ITEM}`), writes: false },
+      ...spamCases(),
     ],
   });
 }
