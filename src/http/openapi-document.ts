@@ -120,8 +120,36 @@ export function completeDocument(generated: OpenApiDocument, faceDocs: Record<st
     if (known) completeOperation(doc, op, faceDocs[known.face], known.operationId);
   }
   stripInternal(doc.paths);
+  for (const [, , op] of operationsOf(doc)) {
+    const known = operations.get(op.operationId);
+    if (known) shareErrorResponses(doc, op, faceDocs[known.face]);
+  }
   return doc;
 }
+
+/**
+ * An error response every operation of a face repeats word for word (its description, schema and examples)
+ * is written once in components/responses and referred to: the document shrinks by more than half (2.5 MB
+ * to 1 MB with the spam resources), which every tool that loads it, and the /docs page, is quicker for.
+ */
+function shareErrorResponses(doc: OpenApiDocument, op: Json, facts: FaceOpenApi): void {
+  const shared = (doc.components.responses ??= {}) as Record<string, Json>;
+  const byText = sharedByText.get(doc) ?? new Map<string, string>();
+  sharedByText.set(doc, byText);
+  for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
+    if (!/^[45]/.test(status) || response.$ref) continue;
+    const text = JSON.stringify(response);
+    let name = byText.get(text);
+    if (!name) {
+      name = `${facts.errorSchemaName}${status}`;
+      for (let n = 2; shared[name]; n++) name = `${facts.errorSchemaName}${status}_${n}`;
+      shared[name] = response;
+      byText.set(text, name);
+    }
+    op.responses[status] = { $ref: `#/components/responses/${name}` };
+  }
+}
+const sharedByText = new WeakMap<OpenApiDocument, Map<string, string>>();
 
 /** One face's document: its operations, its tag and its security scheme. */
 export function faceDocument(all: OpenApiDocument, face: FaceName): OpenApiDocument {
@@ -138,5 +166,8 @@ export function faceDocument(all: OpenApiDocument, face: FaceName): OpenApiDocum
   doc.info = { ...doc.info, title: `partnerhub: ${TAG_NAMES[face] ?? face}` };
   doc.tags = (doc.tags ?? []).filter((t) => t.name === face);
   doc.components.securitySchemes = Object.fromEntries(Object.entries(doc.components.securitySchemes ?? {}).filter(([name]) => schemes.has(name)));
+  // Only the shared responses this face's operations refer to.
+  const used = JSON.stringify(doc.paths);
+  if (doc.components.responses) doc.components.responses = Object.fromEntries(Object.entries(doc.components.responses as Json).filter(([name]) => used.includes(`"#/components/responses/${name}"`)));
   return doc;
 }
