@@ -2,7 +2,7 @@ import type { DomainContext } from '../domain/context.js';
 import { inTransaction } from '../domain/context.js';
 import { DomainError, ErrorCode } from '../domain/errors.js';
 import { ANY_CHANGE, type ChangeFeed } from '../store/changes.js';
-import { announceEverything, dataTables, readAll, replaceAll, type TableRows } from '../store/repositories/whole-store.js';
+import { announceEverything, countRowsUpTo, dataTables, readAll, replaceAll, type TableRows } from '../store/repositories/whole-store.js';
 import * as snapshotsRepo from '../store/repositories/snapshots.js';
 import { getState, putState } from '../store/repositories/sandbox-state.js';
 import { CLOCK_STATE, type ClockState } from './clock.js';
@@ -29,8 +29,17 @@ function checkName(name: string): void {
   if (!NAME.test(name)) throw new DomainError(ErrorCode.Validation, `a snapshot name is 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit: "${name}"`);
 }
 
-async function save(ctx: DomainContext, name: string): Promise<SnapshotInfo> {
+/**
+ * A snapshot is the whole store as one JSON document: right for a sandbox's few thousand rows, not for a
+ * store `demo --scale` filled (a million customers are some 15 million rows, gigabytes of JSON).
+ */
+export const SNAPSHOT_MAX_ROWS = 250_000;
+
+async function save(ctx: DomainContext, name: string, maxRows: number): Promise<SnapshotInfo> {
   const plan = await dataTables(ctx.db, ctx.dialect);
+  if ((await countRowsUpTo(ctx.db, plan.tables, maxRows)) > maxRows) {
+    throw new DomainError(ErrorCode.LimitReached, `the store holds more than ${maxRows.toLocaleString('en-US')} rows: too large for a snapshot, which keeps the whole store as one document`, { resource: 'snapshot' });
+  }
   // One transaction: a consistent view of every table.
   const tables = await ctx.db.transaction().execute((trx) => readAll(trx, plan.tables));
   const doc: SnapshotDocument = { version: 1, tables, clock: (await getState<ClockState>(ctx.db, CLOCK_STATE)) ?? null };
@@ -40,14 +49,14 @@ async function save(ctx: DomainContext, name: string): Promise<SnapshotInfo> {
   return { name, createdAt, rowCount };
 }
 
-export function saveSnapshot(ctx: DomainContext, name: string): Promise<SnapshotInfo> {
+export function saveSnapshot(ctx: DomainContext, name: string, maxRows = SNAPSHOT_MAX_ROWS): Promise<SnapshotInfo> {
   checkName(name);
-  return save(ctx, name);
+  return save(ctx, name, maxRows);
 }
 
 /** The state `reset` returns to: taken after the fixtures or the demo were loaded. */
-export function saveBaseline(ctx: DomainContext): Promise<SnapshotInfo> {
-  return save(ctx, BASELINE);
+export function saveBaseline(ctx: DomainContext, maxRows = SNAPSHOT_MAX_ROWS): Promise<SnapshotInfo> {
+  return save(ctx, BASELINE, maxRows);
 }
 
 export async function hasBaseline(ctx: DomainContext): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { ANY_CHANGE } from '../store/changes.js';
+import { DomainError, ErrorCode } from '../domain/errors.js';
 import { readFixtureText, type FixtureSource } from './fixture-file.js';
 import { loadFixtures, type LoadSummary } from './fixture-loader.js';
 import { hasBaseline, resetStore, saveBaseline } from './snapshots.js';
@@ -47,6 +48,12 @@ export async function prepareSandbox(app: FastifyInstance, config: Config, print
     const summary = await applyFixtures(app, readFixtureFile(config.fixtures));
     print(describeLoad(config.fixtures, summary));
   } else if (!(await hasBaseline(app.domain))) {
-    await saveBaseline(app.domain);
+    try {
+      await saveBaseline(app.domain);
+    } catch (e) {
+      // A store too large to snapshot still serves; only `sandbox reset` has nothing to return to.
+      if (!(e instanceof DomainError && e.code === ErrorCode.LimitReached)) throw e;
+      print(`No sandbox baseline: ${e.message}; \`sandbox reset\` is off for this store.`);
+    }
   }
 }

@@ -84,6 +84,17 @@ function referencedFirst(rows: Record<string, unknown>[], ref: { from: string; t
   return out;
 }
 
+/** How many rows the tables hold in all, counting no further than `max` + 1 (so a huge store costs no full count). */
+export async function countRowsUpTo(db: Kysely<DB>, tables: string[], max: number): Promise<number> {
+  let n = 0;
+  for (const t of tables) {
+    if (n > max) break;
+    const row = await sql<{ n: number }>`select count(*) as n from (select 1 from ${sql.table(t)} limit ${max + 1 - n}) as capped`.execute(db);
+    n += Number(row.rows[0]?.n ?? 0);
+  }
+  return n;
+}
+
 /** Every row of every data table. */
 export async function readAll(db: Kysely<DB>, tables: string[]): Promise<TableRows> {
   const out: TableRows = {};

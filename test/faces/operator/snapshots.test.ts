@@ -8,9 +8,10 @@ import { makeSandboxApp, makeSecondInstance, op, heardEverything, type Instance 
 import { updateAccount, findAccountUnscoped } from '../../../src/domain/account.js';
 import { systemActor } from '../../../src/domain/principal.js';
 import { issueCredential } from '../../../src/domain/credential.js';
-import { saveBaseline } from '../../../src/operator/snapshots.js';
+import { saveBaseline, saveSnapshot } from '../../../src/operator/snapshots.js';
+import { DomainError, ErrorCode } from '../../../src/domain/errors.js';
 import { hitRateLimit, peekRateLimit } from '../../../src/domain/limits.js';
-import { dataTables, readAll } from '../../../src/store/repositories/whole-store.js';
+import { countRowsUpTo, dataTables, readAll } from '../../../src/store/repositories/whole-store.js';
 
 const system = systemActor('test');
 
@@ -102,6 +103,15 @@ for (const kind of STORE_KINDS) {
       await updateAccount(t.app.domain, system, fx.a2.guid, { name: 'Fresh Id' });
       const after = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirstOrThrow();
       assert.ok(Number(after.m) > Number(before.m));
+    });
+
+    it('refuses to snapshot a store above the row limit, counting no further than the limit', async () => {
+      const tables = (await dataTables(t.ctx.db, t.ctx.dialect)).tables;
+      const rows = Object.values(await readAll(t.ctx.db, tables)).reduce((n, r) => n + r.length, 0);
+      assert.equal(await countRowsUpTo(t.ctx.db, tables, rows + 10), rows);
+      assert.equal(await countRowsUpTo(t.ctx.db, tables, 5), 6, 'stops at the limit plus one');
+      await assert.rejects(saveSnapshot(t.app.domain, 'too-big', rows - 1), (e: DomainError) => e.code === ErrorCode.LimitReached && /more than/.test(e.message));
+      assert.equal((await saveSnapshot(t.app.domain, 'fits', rows)).rowCount, rows);
     });
   });
 }
