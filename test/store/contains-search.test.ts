@@ -89,4 +89,33 @@ for (const kind of STORE_KINDS) {
       });
     }
   });
+
+  describe(`startswith pages on ${kind}`, storeSuiteOptions(kind), () => {
+    let env: TestEnv;
+    let fx: Fixture;
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
+    const system = systemActor();
+
+    it('pages exactly as one sorted list of every match, whichever column matched', async () => {
+      // Names, account numbers and references that start with "1" or "a", in an order the three columns disagree on.
+      const names = ['Apple', 'apex', 'Banana', '1st Choice', 'Avocado', 'Zed', '12 Monkeys', 'alpha', 'Beta', 'Acme'];
+      for (const [i, name] of names.entries()) {
+        await createAccount(env.ctx, system, { parentGuid: fx.resellerB.guid, kind: 'customer', name, referenceNumber: i % 3 === 0 ? `A-${i}` : `X-${i}` });
+      }
+      const everyone = (await listAccounts(env.ctx, system, { childrenOf: fx.resellerB.guid, limit: 1000, offset: 0 })).items;
+      const byPage = (a: Account, b: Account) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : a.accountNumber < b.accountNumber ? -1 : 1);
+      for (const prefix of ['a', '1', 'A-', 'b', 'q']) {
+        const p = prefix.toLowerCase();
+        const expected = everyone
+          .filter((a) => [a.name.toLowerCase(), a.accountNumber, (a.referenceNumber ?? '').toLowerCase()].some((v) => v.startsWith(p)))
+          .sort(byPage)
+          .map((a) => a.guid);
+        for (const [offset, limit] of [[0, 1000], [0, 2], [1, 3], [3, 2], [expected.length, 5]]) {
+          const page = await listAccounts(env.ctx, system, { childrenOf: fx.resellerB.guid, startsWith: prefix, limit, offset });
+          assert.equal(page.total, expected.length, `${prefix} total`);
+          assert.deepEqual(page.items.map((a) => a.guid), expected.slice(offset, offset + limit), `${prefix} ${offset}+${limit}`);
+        }
+      }
+    });
+  });
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
 import type { Account, AccountKey, AccountSearch, Page, ServiceStatus } from '../records.js';
 import type { Dialect } from '../connect.js';
@@ -195,16 +195,8 @@ export async function search(
     if (s.kind) q = q.where('kind', '=', s.kind);
     return q;
   };
+  if (s.startsWith !== undefined) return startsWithPage(db, scoped, s);
   let q = scoped();
-  if (s.startsWith !== undefined) {
-    // One index range scan per column, united: planners of both dialects serve each branch from its own
-    // (parent, column) index, where a single OR would scan the whole scope. "0-9" is the range of digits.
-    const [lo, hi] = typeof s.startsWith === 'object' ? ['0', ':'] : [s.startsWith.toLowerCase(), prefixEnd(s.startsWith.toLowerCase())];
-    const branch = (column: 'name_lower' | 'account_number' | 'reference_lower') =>
-      scoped().select('guid').where(column, '>=', lo).where(column, '<', hi);
-    // The outer query re-reads only the matched rows by primary key; the scope is already applied in each branch.
-    q = db.selectFrom('accounts').where('guid', 'in', branch('name_lower').union(branch('account_number')).union(branch('reference_lower')));
-  }
   if (s.contains !== undefined) {
     const needle = s.contains.toLowerCase();
     const p = '%' + escapeLike(needle) + '%';
@@ -225,6 +217,28 @@ export async function search(
     .limit(s.limit)
     .offset(s.offset)
     .execute();
+  return { total, items: rows.map(toAccount) };
+}
+
+type Scoped = () => SelectQueryBuilder<DB, 'accounts', {}>;
+
+/**
+ * `startswith`: one index range scan per column (name, account number, reference), each served by its own
+ * (parent, column) index where a single OR would scan the whole scope. The total counts the united GUIDs,
+ * index only. The page takes each branch's own first offset + limit rows in the page's order — the name
+ * branch reads them straight off its (parent, name, number) index, the other two are few — and merges them:
+ * the page's rows are among them, so no match beyond them is read. "0-9" is the range of digits.
+ */
+async function startsWithPage(db: Kysely<DB>, scoped: Scoped, s: AccountSearch): Promise<Page<Account>> {
+  const [lo, hi] = typeof s.startsWith === 'object' ? ['0', ':'] : [s.startsWith!.toLowerCase(), prefixEnd(s.startsWith!.toLowerCase())];
+  const columns = ['name_lower', 'account_number', 'reference_lower'] as const;
+  const branch = (column: (typeof columns)[number]) => scoped().where(column, '>=', lo).where(column, '<', hi);
+  const guids = branch('name_lower').select('guid').union(branch('account_number').select('guid')).union(branch('reference_lower').select('guid'));
+  const total = Number((await db.selectFrom(guids.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const head = (column: (typeof columns)[number]) =>
+    db.selectFrom(branch(column).selectAll().orderBy('name_lower').orderBy('account_number').limit(s.offset + s.limit).as('b')).selectAll();
+  const merged = head('name_lower').union(head('account_number')).union(head('reference_lower'));
+  const rows = await db.selectFrom(merged.as('u')).selectAll().orderBy('name_lower').orderBy('account_number').limit(s.limit).offset(s.offset).execute();
   return { total, items: rows.map(toAccount) };
 }
 
