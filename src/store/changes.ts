@@ -96,6 +96,9 @@ export class SqliteChangeFeed extends ChangeHub {
   }
 }
 
+/** The payload prefix of `settled()`'s marker notices: no change, and no subscriber hears of one. */
+const MARKER = 'settled';
+
 /** The notification channel of one schema: triggers (migration 0009) notify it with `table:guid` on commit. */
 export function changeChannel(schema: string): string {
   return `partnerhub:${schema}`;
@@ -106,9 +109,6 @@ export function changeChannel(schema: string): string {
  * there (PostgreSQL delivers a NOTIFY only when its transaction commits). While that connection is down
  * the feed is not live, and every reconnection announces `all`: notices sent meanwhile are lost.
  */
-/** The payload prefix of `settled()`'s marker notices: no change, and no subscriber hears of one. */
-const MARKER = 'settled';
-
 export class PostgresChangeFeed extends ChangeHub {
   #client: pg.Client | null = null;
   #started = false;
