@@ -290,6 +290,11 @@ export async function lockVisibleAccount(tx: DomainContext, actor: Actor, key: A
   return account as LockedAccount;
 }
 
+/** A change to a visible account: one transaction, the account locked first (what every edit under an account runs). */
+export function changeLockedAccount<T>(ctx: DomainContext, actor: Actor, key: AccountKey, change: (tx: DomainContext, account: LockedAccount) => Promise<T>): Promise<T> {
+  return transaction(ctx, async (tx) => change(tx, await lockVisibleAccount(tx, actor, key)));
+}
+
 /** For operators and schedulers: an account by identifier, deleted or not, with no scoping. */
 export async function findAccountUnscoped(ctx: DomainContext, key: AccountKey): Promise<Account | null> {
   return accountsRepo.findBy(ctx.db, key, '/', true);

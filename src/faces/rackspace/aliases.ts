@@ -1,11 +1,10 @@
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
-import { lockVisibleAccount, visibleAccountBy } from '../../domain/account.js';
 import { addAliasTo, aliasOf, changeAlias, listAliases, removeAlias } from '../../domain/alias.js';
-import { transaction } from '../../domain/transaction.js';
 import { sendDocument } from './codec.js';
 import { responses } from './schemas.js';
-import { AliasBody, AliasDocument, AliasIndexQuery, AliasList, AliasParams, DomainParams, domainCustomerKey } from './domain-schemas.js';
+import { AliasBody, AliasDocument, AliasIndexQuery, AliasList, AliasParams, DomainParams } from './domain-schemas.js';
+import { changeCustomer, customerOf } from './url-customer.js';
 import { XML_ITEMS, aliasDocument, aliasList } from './domain-views.js';
 import { indexPage } from './domains.js';
 
@@ -27,7 +26,7 @@ export function aliasRoutes(base: string): Route<Actor, any>[] {
       operationId: 'ListAliases',
       schema: indexSchema,
       async handler({ request, reply, actor, params, query, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         const result = await listAliases(domain, actor, account, params.domain, indexPage(query));
         return sendDocument(request, reply, 'aliasList', aliasList(result.items), XML_ITEMS);
       },
@@ -38,7 +37,7 @@ export function aliasRoutes(base: string): Route<Actor, any>[] {
       operationId: 'ShowAlias',
       schema: showSchema,
       async handler({ request, reply, actor, params, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         return sendDocument(request, reply, 'alias', aliasDocument(await aliasOf(domain, actor, account, params.domain, params.alias)), XML_ITEMS);
       },
     }),
@@ -48,9 +47,7 @@ export function aliasRoutes(base: string): Route<Actor, any>[] {
       operationId: 'AddAlias',
       schema: changeSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          addAliasTo(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.alias, body.aliasEmails),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => addAliasTo(tx, actor, account, params.domain, params.alias, body.aliasEmails));
         return reply.code(200).send();
       },
     }),
@@ -60,9 +57,7 @@ export function aliasRoutes(base: string): Route<Actor, any>[] {
       operationId: 'EditAlias',
       schema: changeSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          changeAlias(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.alias, body.aliasEmails),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => changeAlias(tx, actor, account, params.domain, params.alias, body.aliasEmails));
         return reply.code(200).send();
       },
     }),
@@ -72,9 +67,7 @@ export function aliasRoutes(base: string): Route<Actor, any>[] {
       operationId: 'DeleteAlias',
       schema: deleteSchema,
       async handler({ reply, actor, params, domain }) {
-        await transaction(domain, async (tx) =>
-          removeAlias(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.alias),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => removeAlias(tx, actor, account, params.domain, params.alias));
         return reply.code(200).send();
       },
     }),

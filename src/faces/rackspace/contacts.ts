@@ -1,6 +1,6 @@
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
-import { lockVisibleAccount, visibleAccountBy } from '../../domain/account.js';
+import { changeLockedAccount, lockVisibleAccount, visibleAccountBy } from '../../domain/account.js';
 import { addContactTo, changeContact, contactOf, contactsOf, removeContact } from '../../domain/contact.js';
 import { transaction } from '../../domain/transaction.js';
 import { ContactBody, ContactDocument, ContactList, ContactParams, CustomerParams, PageQuery, customerKey, responses } from './schemas.js';
@@ -78,7 +78,7 @@ export function contactRoutes(): Route<Actor, any>[] {
       summary: 'Removes a company contact (one billing and one primary contact must remain)',
       schema: deleteSchema,
       async handler({ reply, actor, params, domain }) {
-        await transaction(domain, async (tx) => removeContact(tx, actor, await lockVisibleAccount(tx, actor, customerKey(actor, params.accountNumber)), params.contactId));
+        await changeLockedAccount(domain, actor, customerKey(actor, params.accountNumber), (tx, account) => removeContact(tx, actor, account, params.contactId));
         return reply.code(200).send();
       },
     }),

@@ -2,9 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { DomainContext } from '../../domain/context.js';
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
-import { closeAccount, createAccount, editAccount, findAccount, listAccounts, lockVisibleAccount } from '../../domain/account.js';
+import { closeAccount, createAccount, editAccount, findAccount, listAccounts, changeLockedAccount } from '../../domain/account.js';
 import { findSubAccountByReference } from '../../domain/child-accounts.js';
-import { transaction } from '../../domain/transaction.js';
 import { namesFormat, sendDocument } from './codec.js';
 import { CUSTOMER_FIELDS, CustomerBody, CustomerDetail, CustomerIndexQuery, CustomerList, CustomerParams, CustomerSummary, customerKey, responses } from './schemas.js';
 import { accountFields, customerDocument, customerSummary, type Version } from './views.js';
@@ -91,7 +90,7 @@ export function customerRoutes(version: Version, base: string, publicPath: strin
       summary: 'Changes a customer’s fields',
       schema: { ...params, body: Body, response: responses() },
       async handler({ reply, actor, params: p, body, domain }) {
-        await transaction(domain, async (tx) => editAccount(tx, actor, await lockVisibleAccount(tx, actor, customerKey(actor, p.accountNumber)), accountFields(body, fields)));
+        await changeLockedAccount(domain, actor, customerKey(actor, p.accountNumber), (tx, account) => editAccount(tx, actor, account, accountFields(body, fields)));
         return reply.code(200).send();
       },
     }),
@@ -102,7 +101,7 @@ export function customerRoutes(version: Version, base: string, publicPath: strin
       summary: 'Deletes a customer (closes the account)',
       schema: { ...params, response: responses() },
       async handler({ reply, actor, params: p, domain }) {
-        await transaction(domain, async (tx) => closeAccount(tx, actor, await lockVisibleAccount(tx, actor, customerKey(actor, p.accountNumber))));
+        await changeLockedAccount(domain, actor, customerKey(actor, p.accountNumber), (tx, account) => closeAccount(tx, actor, account));
         return reply.code(200).send();
       },
     }),

@@ -1,13 +1,12 @@
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
-import { lockVisibleAccount, visibleAccountBy } from '../../domain/account.js';
 import { addDomainTo, changeDomain, domainOf, listDomains, removeDomain, type DomainListScope } from '../../domain/email-domain.js';
 import { parsePage } from '../../domain/paging.js';
-import { transaction } from '../../domain/transaction.js';
 import type { DomainContext } from '../../domain/context.js';
 import { sendDocument } from './codec.js';
 import { responses } from './schemas.js';
-import { DomainBody, DomainCustomerParams, DomainDocument, DomainIndexQuery, DomainList, DomainParams, domainCustomerKey } from './domain-schemas.js';
+import { DomainBody, DomainCustomerParams, DomainDocument, DomainIndexQuery, DomainList, DomainParams } from './domain-schemas.js';
+import { changeCustomer, customerOf } from './url-customer.js';
 import { XML_ITEMS, domainDocument, domainSettings, domainSummary } from './domain-views.js';
 import type { Version } from './views.js';
 
@@ -26,7 +25,7 @@ export function indexPage(query: { size?: string; offset?: string }) {
 
 async function listScope(domain: DomainContext, actor: Actor, accountNumber: string | undefined): Promise<DomainListScope> {
   if (accountNumber === 'all') return { subtree: true };
-  return { account: await visibleAccountBy(domain, actor, domainCustomerKey(actor, accountNumber ?? 'me')) };
+  return { account: await customerOf(domain, actor, accountNumber ?? 'me') };
 }
 
 export function domainRoutes(version: Version, base: string): Route<Actor, any>[] {
@@ -56,7 +55,7 @@ export function domainRoutes(version: Version, base: string): Route<Actor, any>[
       operationId: 'ShowDomain',
       schema: showSchema,
       async handler({ request, reply, actor, params, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         return sendDocument(request, reply, 'domain', domainDocument(await domainOf(domain, actor, account, params.domain)), XML_ITEMS);
       },
     }),
@@ -66,9 +65,7 @@ export function domainRoutes(version: Version, base: string): Route<Actor, any>[
       operationId: 'AddDomain',
       schema: changeSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          addDomainTo(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, domainSettings(body)),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => addDomainTo(tx, actor, account, params.domain, domainSettings(body)));
         return reply.code(200).send();
       },
     }),
@@ -78,9 +75,7 @@ export function domainRoutes(version: Version, base: string): Route<Actor, any>[
       operationId: 'EditDomain',
       schema: changeSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          changeDomain(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, domainSettings(body)),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => changeDomain(tx, actor, account, params.domain, domainSettings(body)));
         return reply.code(200).send();
       },
     }),
@@ -90,7 +85,7 @@ export function domainRoutes(version: Version, base: string): Route<Actor, any>[
       operationId: 'DeleteDomain',
       schema: deleteSchema,
       async handler({ reply, actor, params, domain }) {
-        await transaction(domain, async (tx) => removeDomain(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain));
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => removeDomain(tx, actor, account, params.domain));
         return reply.code(200).send();
       },
     }),

@@ -1,12 +1,11 @@
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
-import { lockVisibleAccount, visibleAccountBy } from '../../domain/account.js';
 import { addMailboxTo, changeMailbox, listMailboxes, mailboxOf, removeMailbox } from '../../domain/mailbox.js';
 import { validationError } from '../../domain/errors.js';
-import { transaction } from '../../domain/transaction.js';
 import { sendDocument } from './codec.js';
 import { responses } from './schemas.js';
-import { DomainParams, MailboxBody, MailboxDocument, MailboxIndexQuery, MailboxList, MailboxParams, domainCustomerKey } from './domain-schemas.js';
+import { DomainParams, MailboxBody, MailboxDocument, MailboxIndexQuery, MailboxList, MailboxParams } from './domain-schemas.js';
+import { changeCustomer, customerOf } from './url-customer.js';
 import { MAILBOX_LIST_FIELDS, XML_ITEMS, mailboxDocument, mailboxInput, mailboxSummary, type MailboxListField } from './domain-views.js';
 import { indexPage } from './domains.js';
 
@@ -42,7 +41,7 @@ export function mailboxRoutes(base: string): Route<Actor, any>[] {
         const page = indexPage(query);
         const fields = listFields(query.fields);
         const enabled = query.enabled === undefined ? undefined : query.enabled.trim().toLowerCase() === 'true';
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         const result = await listMailboxes(domain, actor, account, params.domain, { ...page, enabled });
         const doc = { offset: page.offset, size: page.size, total: result.total, rsMailboxes: result.items.map((m) => mailboxSummary(m, fields)) };
         return sendDocument(request, reply, 'rsMailboxList', doc, XML_ITEMS);
@@ -54,7 +53,7 @@ export function mailboxRoutes(base: string): Route<Actor, any>[] {
       operationId: 'ShowMailbox',
       schema: showSchema,
       async handler({ request, reply, actor, params, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         return sendDocument(request, reply, 'rsMailbox', mailboxDocument(await mailboxOf(domain, actor, account, params.domain, params.mailbox)), XML_ITEMS);
       },
     }),
@@ -64,9 +63,7 @@ export function mailboxRoutes(base: string): Route<Actor, any>[] {
       operationId: 'AddMailbox',
       schema: changeSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          addMailboxTo(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.mailbox, mailboxInput(body)),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => addMailboxTo(tx, actor, account, params.domain, params.mailbox, mailboxInput(body)));
         return reply.code(200).send();
       },
     }),
@@ -76,9 +73,7 @@ export function mailboxRoutes(base: string): Route<Actor, any>[] {
       operationId: 'EditMailbox',
       schema: changeSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          changeMailbox(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.mailbox, mailboxInput(body)),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => changeMailbox(tx, actor, account, params.domain, params.mailbox, mailboxInput(body)));
         return reply.code(200).send();
       },
     }),
@@ -88,9 +83,7 @@ export function mailboxRoutes(base: string): Route<Actor, any>[] {
       operationId: 'DeleteMailbox',
       schema: deleteSchema,
       async handler({ reply, actor, params, domain }) {
-        await transaction(domain, async (tx) =>
-          removeMailbox(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.mailbox),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => removeMailbox(tx, actor, account, params.domain, params.mailbox));
         return reply.code(200).send();
       },
     }),

@@ -1,6 +1,5 @@
 import { route, type Route } from '../../http/route.js';
 import type { Actor } from '../../domain/principal.js';
-import { lockVisibleAccount, visibleAccountBy } from '../../domain/account.js';
 import {
   addSpamListEntry,
   changeDomainSpamSettings,
@@ -11,10 +10,10 @@ import {
   spamListOf,
   type SpamListTarget,
 } from '../../domain/spam.js';
-import { transaction } from '../../domain/transaction.js';
 import { sendDocument } from './codec.js';
 import { responses } from './schemas.js';
-import { DomainParams, domainCustomerKey } from './domain-schemas.js';
+import { DomainParams } from './domain-schemas.js';
+import { changeCustomer, customerOf } from './url-customer.js';
 import { DomainSpamBody, DomainSpamSettingsDocument, MailboxSpamBody, MailboxSpamEntryParams, MailboxSpamParams, MailboxSpamSettingsDocument, SpamEntryParams, SpamListDocument } from './spam-schemas.js';
 import {
   SPAM_LIST_PATHS,
@@ -50,7 +49,7 @@ function listRoutes(owner: 'Domain' | 'Mailbox', spam: string, l: (typeof SPAM_L
       operationId: `List${owner}Spam${l.operation}`,
       schema: indexSchema,
       async handler({ request, reply, actor, params, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         const entries = await spamListOf(domain, actor, account, target(params as Params), l.list);
         return sendDocument(request, reply, spamListRoot(request.routeOptions.url, l.path), spamListDocument(entries), SPAM_XML_ITEMS);
       },
@@ -61,9 +60,7 @@ function listRoutes(owner: 'Domain' | 'Mailbox', spam: string, l: (typeof SPAM_L
       operationId: `Add${owner}Spam${l.operation}Entry`,
       schema: entrySchema,
       async handler({ reply, actor, params, domain }) {
-        await transaction(domain, async (tx) =>
-          addSpamListEntry(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), target(params as Params), l.list, params.entry),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => addSpamListEntry(tx, actor, account, target(params as Params), l.list, params.entry));
         return reply.code(200).send();
       },
     }),
@@ -73,9 +70,7 @@ function listRoutes(owner: 'Domain' | 'Mailbox', spam: string, l: (typeof SPAM_L
       operationId: `Remove${owner}Spam${l.operation}Entry`,
       schema: entrySchema,
       async handler({ reply, actor, params, domain }) {
-        await transaction(domain, async (tx) =>
-          removeSpamListEntry(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), target(params as Params), l.list, params.entry),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => removeSpamListEntry(tx, actor, account, target(params as Params), l.list, params.entry));
         return reply.code(200).send();
       },
     }),
@@ -92,7 +87,7 @@ function domainSettingsRoutes(spam: string): Route<Actor, any>[] {
       operationId: 'ShowDomainSpamSettings',
       schema: showSchema,
       async handler({ request, reply, actor, params, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         const settings = await domainSpamSettingsOf(domain, actor, account, params.domain);
         return sendDocument(request, reply, 'domainSpamSettings', domainSpamDocument(settings), {}, SPAM_NAMESPACES.domain);
       },
@@ -103,9 +98,7 @@ function domainSettingsRoutes(spam: string): Route<Actor, any>[] {
       operationId: 'EditDomainSpamSettings',
       schema: editSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          changeDomainSpamSettings(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, domainSpamSettingsInput(body)),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => changeDomainSpamSettings(tx, actor, account, params.domain, domainSpamSettingsInput(body)));
         return reply.code(200).send();
       },
     }),
@@ -122,7 +115,7 @@ function mailboxSettingsRoutes(spam: string): Route<Actor, any>[] {
       operationId: 'ShowMailboxSpamSettings',
       schema: showSchema,
       async handler({ request, reply, actor, params, domain }) {
-        const account = await visibleAccountBy(domain, actor, domainCustomerKey(actor, params.accountNumber));
+        const account = await customerOf(domain, actor, params.accountNumber);
         const settings = await mailboxSpamSettingsOf(domain, actor, account, params.domain, params.mailbox);
         return sendDocument(request, reply, 'rsMailboxSpamSetting', mailboxSpamDocument(settings), {}, SPAM_NAMESPACES.mailbox);
       },
@@ -133,9 +126,7 @@ function mailboxSettingsRoutes(spam: string): Route<Actor, any>[] {
       operationId: 'EditMailboxSpamSettings',
       schema: editSchema,
       async handler({ reply, actor, params, body, domain }) {
-        await transaction(domain, async (tx) =>
-          changeMailboxSpamSettings(tx, actor, await lockVisibleAccount(tx, actor, domainCustomerKey(actor, params.accountNumber)), params.domain, params.mailbox, spamSettingsInput(body)),
-        );
+        await changeCustomer(domain, actor, params.accountNumber, (tx, account) => changeMailboxSpamSettings(tx, actor, account, params.domain, params.mailbox, spamSettingsInput(body)));
         return reply.code(200).send();
       },
     }),

@@ -1,12 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { DomainContext } from '../../../domain/context.js';
 import type { Account, LockedAccount } from '../../../domain/account.js';
-import { lockVisibleAccount } from '../../../domain/account.js';
+import { changeLockedAccount } from '../../../domain/account.js';
 import { DomainError, ErrorCode, isDomainError } from '../../../domain/errors.js';
 import { listMailboxes } from '../../../domain/mailbox.js';
 import { listAliases } from '../../../domain/alias.js';
 import type { EmailDomain } from '../../../domain/email-domain.js';
-import { transaction } from '../../../domain/transaction.js';
 import type { AccountAbilities } from '../../../domain/account-view.js';
 import type { PanelUser } from '../session.js';
 import type { FormState } from '../views/forms.js';
@@ -31,7 +30,7 @@ export const NoticeQuery = Type.Object({ notice: Type.Optional(Type.String({ max
 
 /** A change to the account's mail: one transaction, with the account locked as the API's changes lock it. */
 export function underLock<T>(domain: DomainContext, user: PanelUser, account: Account, work: (tx: DomainContext, locked: LockedAccount) => Promise<T>): Promise<T> {
-  return transaction(domain, async (tx) => work(tx, await lockVisibleAccount(tx, user.actor, { guid: account.guid })));
+  return changeLockedAccount(domain, user.actor, { guid: account.guid }, work);
 }
 
 /**
