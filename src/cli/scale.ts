@@ -39,7 +39,7 @@ export async function demoScale(flags: ScaleFlags): Promise<void> {
         result.added
           ? `Added ${result.added} customers (${result.before} → ${result.customers}) with ${result.statusChanges} status changes and ${result.contacts} contacts ` +
             `in ${result.seconds.toFixed(1)} s: ${Math.round(result.rate)} customers/s` +
-            (result.indexesDeferred ? ` (${result.indexesDeferred} indexes built after the load, ${result.indexSeconds.toFixed(1)} s of it)` : '')
+            (result.indexesDeferred ? ` (${result.indexesDeferred} indexes and triggers put back after the load, ${result.indexSeconds.toFixed(1)} s of it)` : '')
           : `The demo resellers already hold ${result.before} customers; nothing to add`,
       );
     } catch (e) {
