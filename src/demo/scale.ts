@@ -158,6 +158,7 @@ export async function scaleDemo(ctx: DomainContext, options: ScaleOptions): Prom
     if (indexesDeferred) await bulk.buildDeferredIndexes(ctx.db);
     indexSeconds = (performance.now() - building) / 1000;
   }
+  if (added >= DEFER_INDEXES_FROM) await bulk.settleBulkLoad(ctx.db, ctx.dialect, [...BULK_TABLES, 'status_day_counts']);
   if (added) {
     await inTransaction(ctx, (trx) =>
       recordAudit(trx, ctx, actor, { action: 'demo.scale', entityType: 'account', entityGuid: tree.partner.guid, accountGuid: tree.partner.guid, before: { customers: before }, after: { customers: before + added } }),

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/connect.js';
-import { buildDeferredIndexes, deferIndexes } from '../../src/store/repositories/bulk.js';
+import { buildDeferredIndexes, deferIndexes, settleBulkLoad } from '../../src/store/repositories/bulk.js';
 import { STORE_KINDS, openTestStore, storeSuiteOptions, type TestStore } from '../helpers/stores.js';
 import type { Store } from '../../src/store/connect.js';
 
@@ -39,6 +39,18 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await indexes(t.store, tables), all);
       assert.equal((await t.store.db.selectFrom('deferred_indexes').selectAll().execute()).length, 0);
       assert.equal(await buildDeferredIndexes(t.store.db), 0, 'nothing left to build');
+    });
+
+    it('after a load, PostgreSQL has fresh statistics and a visibility map (vacuum, analyze); SQLite is left as it is', async () => {
+      await settleBulkLoad(t.store.db, t.store.dialect, tables);
+      if (kind === 'sqlite') {
+        const stats = await sql<{ n: number }>`select count(*) as n from sqlite_master where name = 'sqlite_stat1'`.execute(t.store.db);
+        assert.equal(Number(stats.rows[0].n), 0);
+        return;
+      }
+      const { rows } = await sql<{ relname: string; vacuumed: boolean; analyzed: boolean }>`select relname, last_vacuum is not null as vacuumed,
+        last_analyze is not null as analyzed from pg_stat_user_tables where schemaname = current_schema() and relname in (${sql.join(tables)})`.execute(t.store.db);
+      assert.deepEqual(rows.map((r) => [r.relname, r.vacuumed, r.analyzed]).sort(), tables.map((name) => [name, true, true]).sort());
     });
 
     it('a load killed before it built them: the next open of the store builds them', async () => {
