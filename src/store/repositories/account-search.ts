@@ -15,13 +15,25 @@ type Search = AccountSearch & { descendantsPath?: string };
 type Scoped = () => SelectQueryBuilder<DB, 'accounts', {}>;
 
 /**
- * How many rows of a parent's name index a `contains` walk may read per match before it gives up on
- * walking and sorts the matches instead: reading one index entry costs about a tenth of reading, keying and
- * sorting one match (measured at 1,000,000 customers, bench/RESULTS.md), so the walk is tried while it
- * should read fewer than this many entries per match, and a walk that finds its matches bunched late costs
- * at most about as much again as the sort it falls back to.
+ * A `contains` walk of a parent's name index may read this many entries per match before the matches are
+ * sorted instead: testing an entry from the index costs about 0.2 µs, reading, keying and sorting a match
+ * about 5 µs (measured at 1,000,000 customers, bench/RESULTS.md).
  */
-export const WALK_ROWS_PER_MATCH = 8;
+export const WALK_ROWS_PER_MATCH = 25;
+
+/**
+ * How a page of `contains` under one parent is found, from the number of matches and of children and the
+ * matches the page needs (offset + limit): `'all'` walks the parent's name index in page order until the
+ * page is found — even a walk of every child costs no more than sorting the matches; a number walks at
+ * most that many entries, where matches spread evenly should be found well within it (and a walk that
+ * finds them bunched after its end gives way to the sort, having cost at most about as much again);
+ * `null` sorts the matches, which are few.
+ */
+export function containsWalk(matches: number, children: number, wanted: number): 'all' | number | null {
+  const budget = WALK_ROWS_PER_MATCH * matches;
+  if (children <= budget) return 'all';
+  return (wanted * children) / matches <= budget ? budget : null;
+}
 
 export async function search(db: Kysely<DB>, dialect: Dialect, s: Search, visiblePath: string): Promise<Page<Account>> {
   // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
@@ -65,9 +77,10 @@ function likeAnyColumn(needle: string) {
  * `startswith`: one index range per column (name, account number, reference), each served by its own
  * (parent, column) index where a single OR would scan the whole scope. The total counts each match once, in
  * the first of the three branches it falls in — the name branch from its index alone (migration 0018), the
- * other two, usually few, excluding what an earlier branch counted. The page takes each branch's own first
- * offset + limit keys in the page's order and merges them: the page's rows are among them, so no match
- * beyond them is read, and only the page's rows are read whole. "0-9" is the range of digits.
+ * other two, usually empty for a prefix of letters, less what an earlier branch counted. When only names
+ * match, the page is a stretch of the name index; otherwise it merges each branch's own first offset +
+ * limit rows in the page's order: the page's rows are among them, so no match beyond them is read.
+ * "0-9" is the range of digits.
  */
 async function startsWithPage(db: Kysely<DB>, scoped: Scoped, s: AccountSearch): Promise<Page<Account>> {
   const [lo, hi] = typeof s.startsWith === 'object' ? ['0', ':'] : [s.startsWith!.toLowerCase(), prefixEnd(s.startsWith!.toLowerCase())];
@@ -84,28 +97,27 @@ async function startsWithPage(db: Kysely<DB>, scoped: Scoped, s: AccountSearch):
     .executeTakeFirstOrThrow();
   const total = Number(counts.a) + Number(counts.b) + Number(counts.c);
   if (s.offset >= total) return { total, items: [] };
-  // The account number is unique: it keys a match in the merge and fetches the page's rows.
+  const page = (q: ReturnType<typeof branch>) => q.selectAll().orderBy('name_lower').orderBy('account_number').limit(s.limit).offset(s.offset);
+  // Every match starts with the prefix in its name (the usual case for letters): the page is a stretch of the name index.
+  if (Number(counts.b) + Number(counts.c) === 0) return { total, items: (await page(branch('name_lower')).execute()).map(toAccount) };
+  // The account number is unique: it keys a match in the merge and then fetches the page's rows. The heads
+  // read keys only, which the name index holds for every branch: a walk of it in page order is quick where
+  // a branch is dense (digits: every account number).
   const head = (column: Column) =>
     db.selectFrom(branch(column).select(['name_lower', 'account_number']).orderBy('name_lower').orderBy('account_number').limit(s.offset + s.limit).as('b')).selectAll();
   const merged = head('name_lower').union(head('account_number')).union(head('reference_lower'));
-  const page = db.selectFrom(merged.as('u')).select('u.account_number').orderBy('u.name_lower').orderBy('u.account_number').limit(s.limit).offset(s.offset);
-  const rows = await db.selectFrom('accounts').selectAll().where('account_number', 'in', page).orderBy('name_lower').orderBy('account_number').execute();
+  const keys = db.selectFrom(merged.as('u')).select('u.account_number').orderBy('u.name_lower').orderBy('u.account_number').limit(s.limit).offset(s.offset);
+  const rows = await db.selectFrom('accounts').selectAll().where('account_number', 'in', keys).orderBy('name_lower').orderBy('account_number').execute();
   return { total, items: rows.map(toAccount) };
 }
 
 /**
  * `contains` (three characters or more) among the children of one parent on SQLite. The total is the
  * trigram index's count of matches in the parent's key ranges (migration 0018: they hold live children of
- * that parent only). The page is then found one of two ways, whichever should read less:
- *
- * - matches common among the children: walk the parent's name index in page order, testing each entry
- *   from the index alone, until offset + limit matches are found — about (offset + limit) × children ÷
- *   matches entries;
- * - matches rare: read the matches themselves and sort them.
- *
- * A walk reads at most WALK_ROWS_PER_MATCH entries a match; one that finds fewer matches than the total
- * promises (they are bunched after its end) gives way to the sort. Both test the same text as before: a
- * case-sensitive substring (what the trigram phrase matches) and the LIKE, so the rows do not change.
+ * that parent only). The page comes from a walk of the parent's name index when matches are common, or
+ * from the matches themselves, sorted, when they are rare (containsWalk). Both test the same text as
+ * before: a case-sensitive substring, which is what the trigram phrase matches, and the LIKE, so the rows
+ * do not change.
  */
 async function containsUnderParent(db: Kysely<DB>, scoped: Scoped, s: Search): Promise<Page<Account>> {
   const needle = s.contains!.toLowerCase();
@@ -121,13 +133,14 @@ async function containsUnderParent(db: Kysely<DB>, scoped: Scoped, s: Search): P
   const total = Number(counts.matches);
   const expected = Math.min(s.limit, total - s.offset);
   if (expected <= 0) return { total, items: [] };
-  const walk = Math.ceil(WALK_ROWS_PER_MATCH * total);
-  if (((s.offset + s.limit) * Number(counts.children)) / total <= walk) {
+  const walk = containsWalk(total, Number(counts.children), s.offset + s.limit);
+  if (walk !== null) {
     const items = await walkNameIndex(db, s, needle, walk);
     if (items.length >= expected) return { total, items };
   }
+  // The scopes lead (CROSS JOIN keeps them outside), so FTS5 seeks to each one's key range.
   const matches = sql<string>`(select k.guid from account_search_scopes sc
-    join account_search s on s.rowid >= sc.id * ${span} and s.rowid < (sc.id + 1) * ${span}
+    cross join account_search s on s.rowid >= sc.id * ${span} and s.rowid < (sc.id + 1) * ${span}
     join account_search_keys k on k.id = s.rowid
     where sc.parent_guid = ${parent} ${kind} and account_search match ${phrase})`;
   const rows = await scoped()
@@ -142,8 +155,21 @@ async function containsUnderParent(db: Kysely<DB>, scoped: Scoped, s: Search): P
   return { total, items: rows.map(toAccount) };
 }
 
-/** The page from the first `walk` entries of the parent's name index, filtered from the index's own columns. */
-async function walkNameIndex(db: Kysely<DB>, s: Search, needle: string, walk: number): Promise<Account[]> {
+/**
+ * The page from the parent's name index in page order, each entry tested from the index's own columns
+ * (migration 0018), so only the page's rows are read whole; `walk` entries at most, or all of them.
+ */
+async function walkNameIndex(db: Kysely<DB>, s: Search, needle: string, walk: 'all' | number): Promise<Account[]> {
+  const holds = (t: string) =>
+    sql<boolean>`(instr(${sql.ref(`${t}.name_lower`)}, ${needle}) > 0 or instr(${sql.ref(`${t}.account_number`)}, ${needle}) > 0
+      or instr(${sql.ref(`${t}.reference_lower`)}, ${needle}) > 0)`;
+  if (walk === 'all') {
+    let q = db.selectFrom('accounts').selectAll().where('parent_guid', '=', s.childrenOf!).where('deleted_at', 'is', null);
+    if (s.kind) q = q.where('kind', '=', s.kind);
+    q = q.where(holds('accounts')).where(likeAnyColumn(needle));
+    return (await q.orderBy('name_lower').orderBy('account_number').limit(s.limit).offset(s.offset).execute()).map(toAccount);
+  }
+  // The first `walk` entries, matching or not, then the matches among them.
   const entries = db
     .selectFrom('accounts')
     .select([sql<number>`rowid`.as('r'), 'name_lower', 'account_number', 'reference_lower', 'kind', 'deleted_at'])
@@ -151,13 +177,9 @@ async function walkNameIndex(db: Kysely<DB>, s: Search, needle: string, walk: nu
     .orderBy('name_lower')
     .orderBy('account_number')
     .limit(walk);
-  let hits = db
-    .selectFrom(entries.as('e'))
-    .select(['e.r', 'e.name_lower', 'e.account_number'])
-    .where('e.deleted_at', 'is', null)
-    .where(sql<boolean>`(instr(e.name_lower, ${needle}) > 0 or instr(e.account_number, ${needle}) > 0 or instr(e.reference_lower, ${needle}) > 0)`)
-    .where(likeAnyColumn(needle));
+  let hits = db.selectFrom(entries.as('e')).select(['e.r', 'e.name_lower', 'e.account_number']).where('e.deleted_at', 'is', null);
   if (s.kind) hits = hits.where('e.kind', '=', s.kind);
+  hits = hits.where(holds('e')).where(likeAnyColumn(needle));
   const rows = await db
     .selectFrom(hits.limit(s.limit).offset(s.offset).as('h'))
     .innerJoin('accounts', (j) => j.on(sql<boolean>`accounts.rowid = h.r`))
