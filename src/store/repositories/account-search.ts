@@ -37,7 +37,8 @@ export function containsWalk(matches: number, children: number, wanted: number):
 
 export async function search(db: Kysely<DB>, dialect: Dialect, s: Search, visiblePath: string): Promise<Page<Account>> {
   // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
-  const trigram = dialect === 'sqlite' && s.contains !== undefined && [...s.contains.toLowerCase()].length >= 3;
+  // (`startswith` wins over `contains`, as it always has: the trigram index is then no use.)
+  const trigram = dialect === 'sqlite' && s.startsWith === undefined && s.contains !== undefined && [...s.contains.toLowerCase()].length >= 3;
   const scoped = () => {
     let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
     if (visiblePath !== '/') q = q.where('path', '>=', visiblePath).where('path', '<', prefixEnd(visiblePath));
