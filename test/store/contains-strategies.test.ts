@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Migrator, sql } from 'kysely';
+import { CompiledQuery, Migrator, sql } from 'kysely';
 import { STORE_KINDS, freshStoreUrl, storeSuiteOptions, type StoreKind } from '../helpers/stores.js';
 import type { TestEnv } from '../helpers/context.js';
 import { withFixtureEnv, buildFixture, type Fixture } from '../helpers/fixture.js';
@@ -60,6 +60,18 @@ async function ways(ctx: DomainContext, search: AccountSearch): Promise<string[]
   return found;
 }
 
+/** Each statement of a search with its SQLite query plan (the plan does not depend on the values bound). */
+async function plansOf(ctx: DomainContext, search: AccountSearch): Promise<{ sql: string; plan: string }[]> {
+  const { tally } = await tallyStatements(() => listAccounts(ctx, system, search));
+  const out: { sql: string; plan: string }[] = [];
+  for (const text of tally.sql) {
+    const params = Array.from({ length: (text.match(/\?/g) ?? []).length }, () => null);
+    const { rows } = await ctx.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, params));
+    out.push({ sql: text, plan: rows.map((r) => r.detail).join('\n') });
+  }
+  return out;
+}
+
 describe('containsWalk: walk or sort, from the counts', () => {
   it('walks everything when even that costs less than sorting the matches', () => {
     assert.equal(containsWalk(62_510, 500_000, 50), 'all');
@@ -110,6 +122,19 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await under('early', 0, 2), ['sort']);
       assert.deepEqual(await under('early', 2, 2), [], 'a page past the total reads no rows');
       assert.equal((await listAccounts(env.ctx, system, { childrenOf: reseller.guid, contains: 'zz late', limit: 1, offset: 0 })).items[0].name, 'Zz Late 1');
+      // The walks read the name index in page order, testing entries from the index alone: no sort of the children.
+      const flat = (await plansOf(env.ctx, { childrenOf: reseller.guid, contains: 'common', offset: 0, limit: 5 })).find((p) => /instr/.test(p.sql))!;
+      assert.match(flat.plan, /SEARCH accounts USING INDEX accounts_parent_name \(parent_guid=\?\)/, flat.plan);
+      assert.doesNotMatch(flat.plan, /TEMP B-TREE/, flat.plan);
+      const bounded = (await plansOf(env.ctx, { childrenOf: reseller.guid, contains: 'early', offset: 0, limit: 1 })).find((p) => /instr/.test(p.sql))!;
+      assert.match(bounded.plan, /SEARCH accounts USING COVERING INDEX accounts_parent_name \(parent_guid=\?\)/, bounded.plan);
+      // A startswith count of names is the name index alone, and so is a page of names only.
+      const plans = await plansOf(env.ctx, { childrenOf: reseller.guid, startsWith: 'Co', offset: 0, limit: 5 });
+      const count = plans.find((p) => /count\(\*\)/.test(p.sql))!;
+      const page = plans.find((p) => /^select \* from "accounts".*limit/.test(p.sql))!;
+      assert.match(count.plan, /SEARCH accounts USING COVERING INDEX accounts_parent_name \(parent_guid=\? AND name_lower>\? AND name_lower<\?\)/, count.plan);
+      assert.match(page.plan, /SEARCH accounts USING INDEX accounts_parent_name \(parent_guid=\? AND name_lower>\? AND name_lower<\?\)/, page.plan);
+      assert.doesNotMatch(page.plan, /TEMP B-TREE/, page.plan);
     });
 
     it('follows moves, deletions, undeletions, renames and kind changes made outside the domain', async () => {
