@@ -36,6 +36,10 @@ export function containsWalk(matches: number, children: number, wanted: number):
 }
 
 export async function search(db: Kysely<DB>, dialect: Dialect, s: Search, visiblePath: string): Promise<Page<Account>> {
+  // No name, number or reference holds U+0000 (the domain refuses it, PostgreSQL could not store it), and
+  // neither FTS5 nor PostgreSQL takes it in a query (an error, not an answer): searching for it finds nothing.
+  const text = s.startsWith === undefined ? s.contains : typeof s.startsWith === 'string' ? s.startsWith : undefined;
+  if (text?.includes('\u0000')) return { total: 0, items: [] };
   // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
   // (`startswith` wins over `contains`, as it always has: the trigram index is then no use.)
   const trigram = dialect === 'sqlite' && s.startsWith === undefined && s.contains !== undefined && [...s.contains.toLowerCase()].length >= 3;
