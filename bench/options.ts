@@ -36,6 +36,8 @@ export interface BenchOptions {
   scaleStores: ScaleStoreSpec[];
   /** Requests per scale row, after a warm-up of a tenth of them. */
   scaleRequests: number;
+  /** Only the scale rows whose request names one of these (case-insensitive); empty: every row. */
+  scaleRows: string[];
   help: boolean;
 }
 
@@ -55,6 +57,8 @@ export const USAGE = `npm run bench -- [flags]
                         each a data dir (SQLite, DIR/partnerhub.db) or DIR=postgres://… (the data dir holding
                         demo-credentials.json, then the database); default \$${SCALE_STORE_ENV}
   --scale-requests N    requests per scale row, one keep-alive connection, one at a time (default 200)
+  --scale-rows LIST     only the scale rows whose request names one of these words, comma-separated,
+                        e.g. "index" or "startswith,contains" (default every row)
   PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
   ${SCALE_STORE_ENV}  the --scale-store list when the flag is not given`;
 
@@ -112,6 +116,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       profile: { type: 'boolean', default: false },
       'scale-store': { type: 'string' },
       'scale-requests': { type: 'string' },
+      'scale-rows': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -132,6 +137,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     pgUrl: env.PARTNERHUB_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     scaleStores: parseScaleStores(values['scale-store'] ?? env[SCALE_STORE_ENV]),
     scaleRequests: positive(values['scale-requests'], quick ? 20 : 200, '--scale-requests', true),
+    scaleRows: (values['scale-rows'] ?? '').split(',').map((w) => w.trim()).filter(Boolean),
     help: values.help ?? false,
   };
 }

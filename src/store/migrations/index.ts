@@ -15,6 +15,7 @@ import { accountSearch } from './0014_search.js';
 import { spamFiltering } from './0015_spam.js';
 import { deferredIndexes } from './0016_deferred_indexes.js';
 import { statusCounts } from './0017_status_counts.js';
+import { searchScopes } from './0018_search_scopes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -41,6 +42,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0015_spam': spamFiltering,
   '0016_deferred_indexes': deferredIndexes,
   '0017_status_counts': statusCounts,
+  '0018_search_scopes': searchScopes,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {
