@@ -90,26 +90,29 @@ export function lazySerializerCompiler<C extends FastifySerializerCompiler<any>>
 
 type Builder = (externalSchemas: unknown, options: unknown) => (input: RouteSchemaInput) => unknown;
 
+/** Loads a CommonJS package when it is first needed (a compiler's library: Ajv, fast-json-stringify), not at start-up. */
+export const requireWhenNeeded = createRequire(import.meta.url);
+
+/** A schema compiler made on its first use: the library behind it is loaded only when a route first needs it. */
+export function compilerOnFirstUse<C extends (input: any) => unknown>(make: () => C): C {
+  let compiler: C | undefined;
+  return ((input: unknown) => (compiler ??= make())(input)) as C;
+}
+
 /**
  * Fastify's own compilers (the Ajv and fast-json-stringify ones it uses when none is set), made lazy: the
  * `schemaController` option of the app. Both are loaded from Fastify's own dependencies, so they are the
- * very ones Fastify would have used.
+ * very ones Fastify would have used, and only when the first schema is compiled.
  */
 export function lazyDefaultCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
-  const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
-  const validators = (fastifyRequire('@fastify/ajv-compiler') as () => Builder)();
-  const serializers = (fastifyRequire('@fastify/fast-json-stringify-compiler') as () => Builder)();
-  // The compiler itself (an Ajv instance with its formats) is made on the first schema compiled too.
-  const deferBuild = (build: Builder) => (external: unknown, options: unknown) => {
-    let compiler: ReturnType<Builder> | undefined;
-    return (input: RouteSchemaInput) => (compiler ??= build(external, options))(input);
-  };
-  const validator = deferBuild(validators);
-  const serializer = deferBuild(serializers);
+  const fromFastify = (name: string) => createRequire(requireWhenNeeded.resolve('fastify'))(name) as () => Builder;
+  const builder = (name: string) => (external: unknown, options: unknown) => compilerOnFirstUse(() => fromFastify(name)()(external, options));
+  const validators = builder('@fastify/ajv-compiler');
+  const serializers = builder('@fastify/fast-json-stringify-compiler');
   return {
     compilersFactory: {
-      buildValidator: ((external: unknown, options: unknown) => lazyValidatorCompiler(validator(external, options) as never)) as never,
-      buildSerializer: ((external: unknown, options: unknown) => lazySerializerCompiler(serializer(external, options) as never)) as never,
+      buildValidator: ((external: unknown, options: unknown) => lazyValidatorCompiler(validators(external, options) as never)) as never,
+      buildSerializer: ((external: unknown, options: unknown) => lazySerializerCompiler(serializers(external, options) as never)) as never,
     },
   };
 }
