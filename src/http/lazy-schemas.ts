@@ -46,17 +46,21 @@ const lazyCompilers = new WeakSet<object>();
 
 function lazyFunction(kind: SchemaUse['kind'], input: RouteSchemaInput, build: () => Compiled): Compiled {
   let real: Compiled | undefined;
-  const use: SchemaUse = {
+  // Described only for watchers (tests): a start makes some 3,000 of these.
+  const describe = (): SchemaUse => ({
     kind,
     method: String(input.method ?? ''),
     url: String(input.url ?? ''),
     part: String(input.httpPart ?? input.httpStatus ?? '') + (input.contentType ? ` ${input.contentType}` : ''),
     compile: () => void get(),
-  };
+  });
   const get = (): Compiled => {
     if (real) return real;
     real = build();
-    for (const w of watchers) w.compiled?.(use);
+    if (watchers.size) {
+      const use = describe();
+      for (const w of watchers) w.compiled?.(use);
+    }
     return real;
   };
   const stand = function (this: unknown, ...args: unknown[]) {
@@ -68,7 +72,10 @@ function lazyFunction(kind: SchemaUse['kind'], input: RouteSchemaInput, build: (
   } as Compiled;
   // Fastify hands an Ajv function its parent object (so Ajv can coerce the value in place) when it has a schemaEnv.
   if (kind === 'validator') Object.defineProperty(stand, 'schemaEnv', { get: () => get().schemaEnv });
-  for (const w of watchers) w.deferred?.(use);
+  if (watchers.size) {
+    const use = describe();
+    for (const w of watchers) w.deferred?.(use);
+  }
   return stand;
 }
 
