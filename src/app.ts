@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { faces } from './faces/index.js';
 import { ownerOfUrl, responderFor, type ScopeResponder, type UnknownUrlOwner } from './http/framework-errors.js';
 import { prepareFaces } from './http/route.js';
+import { lazyDefaultCompilers } from './http/lazy-schemas.js';
 import { clientErrorHandler, serverTimeouts } from './http/connection.js';
 import { openApi } from './http/openapi.js';
 import { AppMetrics, registerMetrics } from './ops/metrics.js';
@@ -106,6 +107,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
       return defaultErrorHandler(error, request, reply);
     },
     forceCloseConnections: 'idle',
+    // Each route's validators and serializers are compiled on its first request, not while the app starts.
+    schemaController: lazyDefaultCompilers(),
   });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);

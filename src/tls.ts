@@ -2,7 +2,7 @@ import { generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { ConfigError, type Config } from './config.js';
 
 /**
@@ -129,7 +129,12 @@ interface CertSpec {
   now: Date;
 }
 
-function signCertificate(spec: CertSpec): string {
+type Forge = typeof forge;
+
+/** node-forge, loaded only when a certificate is made (most starts make none). */
+const loadForge = async (): Promise<Forge> => (await import('node-forge')).default;
+
+function signCertificate(forge: Forge, spec: CertSpec): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(spec.publicKey);
   // A positive serial of 16 random bytes (the leading 01 keeps the DER integer positive).
@@ -150,9 +155,9 @@ const name = (cn: string): forge.pki.CertificateField[] => [
 ];
 
 async function issueCa(now: Date): Promise<{ cert: string; key: string }> {
-  const keys = await rsaKeys();
+  const [keys, forge] = await Promise.all([rsaKeys(), loadForge()]);
   const subject = name(`partnerhub local CA ${now.toISOString().slice(0, 10)}`);
-  const cert = signCertificate({
+  const cert = signCertificate(forge, {
     subject,
     issuer: subject,
     publicKey: keys.publicKey,
@@ -169,10 +174,10 @@ async function issueCa(now: Date): Promise<{ cert: string; key: string }> {
 }
 
 async function issueServer(caPem: string, caKeyPem: string, now: Date): Promise<{ cert: string; key: string }> {
-  const keys = await rsaKeys();
+  const [keys, forge] = await Promise.all([rsaKeys(), loadForge()]);
   const ca = forge.pki.certificateFromPem(caPem);
   const altNames = [...SELF_SIGNED_NAMES.dns.map((value) => ({ type: 2, value })), ...SELF_SIGNED_NAMES.ip.map((ip) => ({ type: 7, ip }))];
-  const cert = signCertificate({
+  const cert = signCertificate(forge, {
     subject: name('localhost'),
     issuer: ca.subject.attributes as forge.pki.CertificateField[],
     publicKey: keys.publicKey,

@@ -18,7 +18,6 @@ import { registerRackspaceCall } from './rackspace.js';
 import { registerMimecastCall } from './mimecast.js';
 import { registerMimecastCommands } from './mimecast-notifications.js';
 import { registerSettingsCommand, settingOption, settingOptions } from './settings.js';
-import { demoScale } from './scale.js';
 import { registerPanelCommands } from './panel.js';
 import { registerSandboxCommands } from './sandbox.js';
 
@@ -103,7 +102,8 @@ function registerDemoCommand(program: Command): void {
     .option('--scale <n>', 'then fill the demo resellers up to N customers, each with products, a contact and ten status changes')
     .option('--batch <n>', 'with --scale: customers per transaction (default 2000)')
     .action(async (flags: StoreFlags & { out?: string; scale?: string; batch?: string }) => {
-      if (flags.scale !== undefined) return demoScale({ ...flags, scale: flags.scale });
+      // Loaded only for --scale: the generator is not needed by any other command (nor by `serve`'s start).
+      if (flags.scale !== undefined) return (await import('./scale.js')).demoScale({ ...flags, scale: flags.scale });
       await withDomain(flags, async (ctx, config) => {
         const creds = await seedDemo(ctx, baseUrl(config));
         writeDemoCredentials(config.demoOut, creds);

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 
 /**
  * Progress of long CLI work (billing over many accounts, usage import, `demo --scale`), written to stderr so
@@ -33,6 +34,8 @@ export function startProgress(label: string, options: ProgressOptions = {}): Pro
 }
 
 function barProgress(label: string, stream: NodeJS.WritableStream): Progress {
+  // Loaded when a bar is drawn (on a terminal), not by every command that might draw one.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     { format: `${label} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 20, stream: stream as NodeJS.WriteStream },
     cliProgress.Presets.shades_classic,

@@ -4,6 +4,7 @@ import type { DomainContext } from '../domain/context.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { setScopeErrorHandler, type UnknownUrlOwner } from './framework-errors.js';
 import type { FaceOpenApi } from './face-openapi.js';
+import { compileScopeLazily } from './lazy-schemas.js';
 
 /**
  * The one way every face declares a route. A route names its method and path, its TypeBox schemas
@@ -205,6 +206,7 @@ export function mountFace<A>(face: FaceDefinition<A>, scopes: FaceScope<A>[]): F
         async (scope) => {
           const scopeConfig = s.config ?? {};
           face.codec?.(scope, scopeConfig);
+          compileScopeLazily(scope);
           setScopeErrorHandler(scope, (error, request, reply) => face.errors(error, request, reply, scopeConfig));
           // A scope at the root ('') owns only its routes: every other URL stays the app's (or another face's).
           if (s.prefix) scope.setNotFoundHandler(answerNotFound(face, scopeConfig));

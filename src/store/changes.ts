@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type SqliteDatabase from 'better-sqlite3';
 
 /** The tables whose rows authentication reads (a credential, its principal, the principal's account). */
@@ -158,6 +158,8 @@ export class PostgresChangeFeed extends ChangeHub {
   }
 
   async #connect(): Promise<void> {
+    // Loaded here: only a PostgreSQL store has this feed (store/connect.ts loads the driver for it).
+    const { default: pg } = await import('pg');
     while (!this.#closed) {
       const client = new pg.Client({ connectionString: this.connectionString, application_name: 'partnerhub-changes' });
       client.on('error', () => this.#lost(client));

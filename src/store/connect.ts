@@ -2,7 +2,7 @@ import { buildDeferredIndexes } from './repositories/bulk.js';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type TableMetadata } from 'kysely';
 import type { DB } from './schema.js';
 import { PartnerhubMigrations, type Dialect } from './migrations/index.js';
@@ -10,7 +10,6 @@ import { tallyLog } from './tally.js';
 import { changeChannel, PostgresChangeFeed, SqliteChangeFeed, type ChangeFeed } from './changes.js';
 import { observeWrites } from './observed-dialect.js';
 import { withStatementCache } from './sqlite-statements.js';
-import { NamedStatementClient } from './pg-statements.js';
 
 export type { Dialect } from './migrations/index.js';
 
@@ -74,12 +73,12 @@ export function maskPassword(url: string): string {
 }
 
 // PostgreSQL returns int8 (count(*), bigserial) as strings; every such value here fits a JS number.
-const pgTypes = {
+const pgTypes = (types: typeof pg.types) => ({
   getTypeParser(oid: number, format?: any) {
     if (oid === 20) return (v: string) => Number.parseInt(v, 10);
-    return pg.types.getTypeParser(oid, format);
+    return types.getTypeParser(oid, format);
   },
-};
+});
 
 /**
  * Kysely's PostgreSQL introspector reads every schema of the database, and fails when another schema is
@@ -126,6 +125,8 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   let use: () => StoreUse;
   const reuse = options.reuseStatements !== false;
   if (dialect === 'postgres') {
+    // The driver is loaded only for a PostgreSQL store (a SQLite start does without it).
+    const [{ default: pg }, { NamedStatementClient }] = await Promise.all([import('pg'), import('./pg-statements.js')]);
     if (schema) {
       // Create the schema first with a throw-away connection so the pool can point search_path at it.
       const client = new pg.Client({ connectionString: target });
@@ -139,7 +140,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     const pool = new pg.Pool({
       connectionString: target,
       max: options.poolSize ?? 10,
-      types: pgTypes as any,
+      types: pgTypes(pg.types) as any,
       options: schema ? `-c search_path=${schema}` : undefined,
       Client: reuse ? NamedStatementClient : undefined,
     });

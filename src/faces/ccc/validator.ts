@@ -8,17 +8,25 @@
  *   which Ajv's coercion would take); what it leaves unconverted fails the schema's type.
  * verbose puts the refused value on each error, for ServiceStack's "'<value>' is an Invalid value" message.
  */
-import { Ajv } from 'ajv';
+import type { Ajv } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isEmail } from '../../domain/account.js';
+import { compilerOnFirstUse, requireWhenNeeded } from '../../http/lazy-schemas.js';
 import { DATETIME_FORMAT, GUID_FORMAT } from './binding.js';
 
-const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, verbose: true, strict: false });
-// The binder has already turned every accepted form into these canonical ones.
-ajv.addFormat(GUID_FORMAT, /^[0-9a-f]{32}$/);
-ajv.addFormat(DATETIME_FORMAT, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-ajv.addFormat('ccc-email', { type: 'string', validate: (s: string) => isEmail(s) });
-// Names a client may send for a property instead of its own; read by the binder, nothing to validate.
-ajv.addKeyword({ keyword: 'aliases', schemaType: 'array' });
+/** Made (and Ajv loaded) when the first CCC schema is compiled: route schemas compile on first use. */
+function cccAjv(): Ajv {
+  const ajv = new (requireWhenNeeded('ajv') as typeof import('ajv')).Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, verbose: true, strict: false });
+  // The binder has already turned every accepted form into these canonical ones.
+  ajv.addFormat(GUID_FORMAT, /^[0-9a-f]{32}$/);
+  ajv.addFormat(DATETIME_FORMAT, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  ajv.addFormat('ccc-email', { type: 'string', validate: (s: string) => isEmail(s) });
+  // Names a client may send for a property instead of its own; read by the binder, nothing to validate.
+  ajv.addKeyword({ keyword: 'aliases', schemaType: 'array' });
+  return ajv;
+}
 
-export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema }) => ajv.compile(schema as object) as never;
+export const validatorCompiler: FastifySchemaCompiler<unknown> = compilerOnFirstUse(() => {
+  const ajv = cccAjv();
+  return ({ schema }: { schema: unknown }) => ajv.compile(schema as object) as never;
+});

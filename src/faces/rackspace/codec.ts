@@ -1,6 +1,7 @@
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import AjvCompiler from '@fastify/ajv-compiler';
+import type AjvCompiler from '@fastify/ajv-compiler';
 import { documentElements, xmlDocument } from './xml.js';
+import { compilerOnFirstUse, requireWhenNeeded } from '../../http/lazy-schemas.js';
 
 /**
  * Rackspace wire formats: content negotiation, request bodies (form, JSON or XML for v0 and v1; JSON judged
@@ -66,7 +67,9 @@ export function namesFormat(request: FastifyRequest): boolean {
  * but never as `true` or `["a"]`, and coercion would quietly turn those into "true" and "a" (and null into "")
  * where the vendor refuses them. Query strings and paths are text anyway.
  */
-const validatorCompiler = AjvCompiler()({}, { customOptions: { coerceTypes: false, allowUnionTypes: true } });
+const validatorCompiler = compilerOnFirstUse(() =>
+  (requireWhenNeeded('@fastify/ajv-compiler') as typeof AjvCompiler)()({}, { customOptions: { coerceTypes: false, allowUnionTypes: true } }),
+);
 
 /** The codec of one scope: v0, v1 and the unversioned URLs read bodies leniently; v2 reads JSON objects only. */
 export function rackspaceCodec(scope: FastifyInstance, scopeConfig: Record<string, unknown>): void {
