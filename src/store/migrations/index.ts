@@ -14,6 +14,7 @@ import { faultsJournalWebhooks } from './0013_faults_journal_webhooks.js';
 import { accountSearch } from './0014_search.js';
 import { spamFiltering } from './0015_spam.js';
 import { deferredIndexes } from './0016_deferred_indexes.js';
+import { billingOrder } from './0017_billing_order.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -39,6 +40,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0014_search': accountSearch,
   '0015_spam': spamFiltering,
   '0016_deferred_indexes': deferredIndexes,
+  '0017_billing_order': billingOrder,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

@@ -48,6 +48,26 @@ export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<S
   return rows.map(toStatusChange);
 }
 
+/** The changes of several accounts before `before`, each account's oldest first, in one read. */
+export async function forAccountsBefore(db: Kysely<DB>, accountGuids: readonly string[], before: string): Promise<Map<string, StatusChange[]>> {
+  const out = new Map<string, StatusChange[]>();
+  if (accountGuids.length === 0) return out;
+  const rows = await db
+    .selectFrom('status_history')
+    .selectAll()
+    .where('account_guid', 'in', accountGuids)
+    .where('changed_at', '<', before)
+    .orderBy('account_guid')
+    .orderBy('seq')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.account_guid);
+    if (list) list.push(toStatusChange(r));
+    else out.set(r.account_guid, [toStatusChange(r)]);
+  }
+  return out;
+}
+
 /** The rows into one status of every account strictly below `path`, oldest first, in one read. */
 export async function intoStatusBelow(db: Kysely<DB>, path: string, status: ServiceStatus): Promise<StatusChange[]> {
   const rows = await db
