@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.js';
-import type { Account } from './account.js';
 import type { Product } from './product.js';
-import type { ServiceStatus, StatusChange } from './status.js';
+import type { ServiceStatus } from './status.js';
 import { userCountChangesOf, userCountsAt, type UserCountChange } from './usage.js';
 import { billableIntervals, lineCharge, usageLines, type Period, type StatusPoint } from './billing-calc.js';
 import { formatScaled, parseScaled, RATE_SCALE } from './money.js';
-import type * as invoicesRepo from '../store/repositories/invoices.js';
+import type { BilledCustomer, NewInvoiceLine } from '../store/repositories/invoices.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as historyRepo from '../store/repositories/status-history.js';
 
@@ -16,11 +15,11 @@ import * as historyRepo from '../store/repositories/status-history.js';
  * page of customers rather than per customer; the lines themselves are computed in memory (billing-calc.ts).
  */
 
-export type LineDraft = Omit<invoicesRepo.NewInvoiceLine, 'invoice_id' | 'line_no'>;
+export type LineDraft = Omit<NewInvoiceLine, 'invoice_id' | 'line_no'>;
 
 /** What the lines of one page of customers are computed from, each keyed by account GUID. */
 export interface PageInputs {
-  history: Map<string, StatusChange[]>;
+  history: Map<string, historyRepo.StatusPoint[]>;
   products: Map<string, Product[]>;
   countAtStart: Map<string, number>;
   countChanges: Map<string, UserCountChange[]>;
@@ -29,12 +28,12 @@ export interface PageInputs {
 const iso = (t: number) => new Date(t).toISOString();
 
 /** Reads what the page's lines need: four statements whatever the page's size. */
-export async function readPageInputs(db: Kysely<DB>, period: Period, customers: readonly Account[]): Promise<PageInputs> {
+export async function readPageInputs(db: Kysely<DB>, period: Period, customers: readonly BilledCustomer[]): Promise<PageInputs> {
   const guids = customers.map((c) => c.guid);
   const startIso = iso(period.start);
   const endIso = iso(period.end);
   // Changes after the period cannot affect it; the ones before it give the status it began with.
-  const history = await historyRepo.forAccountsBefore(db, guids, endIso);
+  const history = await historyRepo.statusPointsBefore(db, guids, endIso);
   const products = await productsRepo.forAccounts(db, guids);
   const countAtStart = await userCountsAt(db, customers, startIso);
   const countChanges = await userCountChangesOf(db, guids, startIso, endIso);
@@ -42,7 +41,7 @@ export async function readPageInputs(db: Kysely<DB>, period: Period, customers: 
 }
 
 /** The billable stretches of one customer's period from its status history (oldest first). */
-function customerIntervals(period: Period, history: readonly StatusChange[]): [number, number][] {
+function customerIntervals(period: Period, history: readonly historyRepo.StatusPoint[]): [number, number][] {
   const startIso = iso(period.start);
   const endIso = iso(period.end);
   let statusAtStart: ServiceStatus | null = null;
@@ -68,7 +67,7 @@ export class RateBook {
 }
 
 /** The lines one customer owes for the period, products in id order, each product's Renewal before its Upgrades. */
-export function customerLines(period: Period, customer: Account, inputs: PageInputs, rates: RateBook): LineDraft[] {
+export function customerLines(period: Period, customer: BilledCustomer, inputs: PageInputs, rates: RateBook): LineDraft[] {
   const intervals = customerIntervals(period, inputs.history.get(customer.guid) ?? []);
   if (intervals.length === 0) return [];
   const products = inputs.products.get(customer.guid) ?? [];

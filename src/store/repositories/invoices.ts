@@ -139,6 +139,9 @@ export async function accountsOfKindsPage(db: Kysely<DB>, kinds: readonly KindBe
   return rows.map(toAccount);
 }
 
+/** What an invoice line needs of a customer: what is copied onto it, and the count to fall back on. */
+export type BilledCustomer = Pick<Account, 'guid' | 'accountNumber' | 'referenceNumber' | 'name' | 'primaryDomain' | 'userCount'>;
+
 /** Which customers a page is read from: one account, or the customers directly below one account. */
 export type CustomerScope = { guid: string } | { parentGuid: string };
 
@@ -152,14 +155,18 @@ export type CustomerScope = { guid: string } | { parentGuid: string };
  * does not seek an index on a row value over an expression, so each range is its own branch, and the
  * branches' at most 2 × limit rows are merged by one small sort.
  */
-export async function customersPage(db: Kysely<DB>, scope: CustomerScope, afterNumber: string | null, limit: number, createdBefore: string): Promise<Account[]> {
+export async function customersPage(db: Kysely<DB>, scope: CustomerScope, afterNumber: string | null, limit: number, createdBefore: string): Promise<BilledCustomer[]> {
   const numberLength = sql<number>`length(account_number)`;
   const base = () => {
-    const q = db.selectFrom('accounts').selectAll().where('kind', '=', 'customer').where('created_at', '<', createdBefore);
+    const q = db
+      .selectFrom('accounts')
+      .select(['guid', 'account_number', 'reference_number', 'name', 'primary_domain', 'user_count'])
+      .where('kind', '=', 'customer')
+      .where('created_at', '<', createdBefore);
     return 'guid' in scope ? q.where('guid', '=', scope.guid) : q.where('parent_guid', '=', scope.parentGuid);
   };
   if (afterNumber === null) {
-    return (await base().orderBy(numberLength).orderBy('account_number').limit(limit).execute()).map(toAccount);
+    return (await base().orderBy(numberLength).orderBy('account_number').limit(limit).execute()).map(toBilledCustomer);
   }
   const sameLength = base().where(numberLength, '=', afterNumber.length).where('account_number', '>', afterNumber).orderBy('account_number').limit(limit);
   const longer = base().where(numberLength, '>', afterNumber.length).orderBy(numberLength).orderBy('account_number').limit(limit);
@@ -170,7 +177,11 @@ export async function customersPage(db: Kysely<DB>, scope: CustomerScope, afterN
     .orderBy('account_number')
     .limit(limit)
     .execute();
-  return rows.map(toAccount);
+  return rows.map(toBilledCustomer);
+}
+
+function toBilledCustomer(r: { guid: string; account_number: string; reference_number: string | null; name: string; primary_domain: string | null; user_count: number }): BilledCustomer {
+  return { guid: r.guid, accountNumber: r.account_number, referenceNumber: r.reference_number, name: r.name, primaryDomain: r.primary_domain, userCount: Number(r.user_count) };
 }
 
 export async function runCompleted(db: Kysely<DB>, period: string): Promise<boolean> {
