@@ -39,6 +39,8 @@ export interface BenchOptions {
   /** Stores the billing suite rewrites (copies of filled ones), and the month it bills (default: the last one). */
   billingStores: ScaleStoreSpec[];
   billingPeriod: string | null;
+  /** Only the scale rows whose request names one of these (case-insensitive); empty: every row. */
+  scaleRows: string[];
   help: boolean;
 }
 
@@ -61,6 +63,8 @@ export const USAGE = `npm run bench -- [flags]
   --billing-store LIST  for --suite billing: COPIES of filled stores (as --scale-store); the suite deletes the
                         period's invoices, bills it again, then streams the largest invoice's CSV (CLI, server)
   --billing-period M    the month billed, YYYY-MM (default: the previous month)
+  --scale-rows LIST     only the scale rows whose request names one of these words, comma-separated,
+                        e.g. "index" or "startswith,contains" (default every row)
   PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
   ${SCALE_STORE_ENV}  the --scale-store list when the flag is not given`;
 
@@ -126,6 +130,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       'scale-requests': { type: 'string' },
       'billing-store': { type: 'string' },
       'billing-period': { type: 'string' },
+      'scale-rows': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -148,6 +153,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     scaleRequests: positive(values['scale-requests'], quick ? 20 : 200, '--scale-requests', true),
     billingStores: parseScaleStores(values['billing-store']),
     billingPeriod: period(values['billing-period']),
+    scaleRows: (values['scale-rows'] ?? '').split(',').map((w) => w.trim()).filter(Boolean),
     help: values.help ?? false,
   };
 }

@@ -103,7 +103,7 @@ async function runSuites(opts: BenchOptions): Promise<Outcome> {
   } finally {
     for (const s of stores) await s.drop().catch((e) => ctx.notes.push(`could not drop the ${s.label} store: ${(e as Error).message}`));
   }
-  if (opts.suites.includes('scale')) scale = await scaleSuite(opts.scaleStores, { requests: opts.scaleRequests, startupRuns: opts.startupRuns }, ctx.notes, log);
+  if (opts.suites.includes('scale')) scale = await scaleSuite(opts.scaleStores, { requests: opts.scaleRequests, startupRuns: opts.startupRuns, rows: opts.scaleRows }, ctx.notes, log);
   const billing = opts.suites.includes('billing') ? await billingSuite(opts.billingStores, opts.billingPeriod ?? previousMonth(), ctx.notes, log) : [];
   if (opts.suites.includes('store') || opts.suites.includes('inject')) await inProcessSuites(opts);
   return { ctx, startup, scale, billing, loadBefore, loadDuring: sampler.stop(), tools: peerVersions() };

@@ -121,6 +121,14 @@ function problemOf(kind: ScaleRequestKind, req: BenchRequest, a: Answer): string
 export interface ScaleRunOptions {
   requests: number;
   startupRuns: number;
+  /** Only the rows whose request names one of these (case-insensitive); empty: every row. */
+  rows?: string[];
+}
+
+/** The rows a run measures: every row, or those whose request names one of the words. */
+export function scaleRowsNamed(words: string[] = []): ScaleRequestKind[] {
+  if (!words.length) return SCALE_REQUESTS;
+  return SCALE_REQUESTS.filter((k) => words.some((w) => k.request.toLowerCase().includes(w.toLowerCase())));
 }
 
 export interface ScaleOutcome {
@@ -267,7 +275,7 @@ async function scaleStore(spec: ScaleStoreSpec, opts: ScaleRunOptions, out: Scal
   let memory: ReturnType<typeof processMemory> = null;
   try {
     const fx = await fixtureFrom(agent, server, creds);
-    for (const kind of SCALE_REQUESTS) {
+    for (const kind of scaleRowsNamed(opts.rows)) {
       log(`  ${kind.request} …`);
       const row = await measureRow(agent, server.url, kind, fx, opts.requests, { store: store.label, applies });
       const { newConnections, ...shown } = row;

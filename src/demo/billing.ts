@@ -8,6 +8,7 @@ import { changeUserCount } from '../domain/usage.js';
 import { listInvoices, markInvoicePaid, runBilling } from '../domain/billing.js';
 import { previousPeriod, parsePeriod } from '../domain/billing-calc.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
+import * as accountSearch from '../store/repositories/account-search.js';
 import { seededRandom } from './random.js';
 
 const FIRST_NAMES = ['Ellie', 'Samir', 'Grace', 'Mateo', 'Priya', 'Noah', 'Aiko', 'Omar'];
@@ -114,7 +115,7 @@ async function billLastYear(demo: DomainContext, clock: ManualClock, system: Act
 
 async function payAllButLatest(demo: DomainContext, clock: ManualClock, system: Actor, latestPeriod: string, end: number): Promise<void> {
   // Everything but the latest month has been paid, about three weeks after it was issued.
-  const billingAccounts = await accountsRepo.search(demo.db, demo.dialect, { kind: 'reseller', limit: 100, offset: 0 }, '/');
+  const billingAccounts = await accountSearch.search(demo.db, demo.dialect, { kind: 'reseller', limit: 100, offset: 0 }, '/');
   for (const account of billingAccounts.items) {
     const page = await listInvoices(demo, system, { guid: account.guid }, { size: 1000 });
     for (const inv of page.items) {

@@ -8,6 +8,7 @@ import { changeStatus, recordInitialStatus, type ServiceStatus } from './status.
 import { recordAudit } from './audit.js';
 import { changeUserCount } from './usage.js';
 import * as accountsRepo from '../store/repositories/accounts.js';
+import * as accountSearch from '../store/repositories/account-search.js';
 import * as productsRepo from '../store/repositories/products.js';
 import * as counters from '../store/repositories/counters.js';
 import { transaction } from './transaction.js';
@@ -318,7 +319,7 @@ export async function listAccounts(ctx: DomainContext, actor: Actor, search: Acc
   }
   // The children of a visible account are visible: their list needs no further scoping.
   const visiblePath = actor.system || search.childrenOf ? '/' : actor.accountPath;
-  return accountsRepo.search(ctx.db, ctx.dialect, { ...search, descendantsPath }, visiblePath);
+  return accountSearch.search(ctx.db, ctx.dialect, { ...search, descendantsPath }, visiblePath);
 }
 
 export async function accountProducts(ctx: DomainContext, guid: string) {

@@ -3,6 +3,7 @@ import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import { hashSecret } from './secrets.js';
 import { actorOf, isRole, type Actor } from './principal.js';
+import type { AccountKind } from './account.js';
 import { redeemLoginToken } from './login-token.js';
 import * as sessionsRepo from '../store/repositories/panel-sessions.js';
 import * as principalsRepo from '../store/repositories/principals.js';
@@ -50,13 +51,14 @@ export function virtualUserGuid(accountGuid: string, userName: string): string {
   return createHash('sha256').update(`panel-virtual-user:${accountGuid}:${userName}`).digest('hex').slice(0, 32);
 }
 
-function virtualActor(account: { guid: string; path: string }, userName: string, roles: string[]): Actor {
+function virtualActor(account: { guid: string; path: string; kind: AccountKind }, userName: string, roles: string[]): Actor {
   return {
     guid: virtualUserGuid(account.guid, userName),
     email: userName,
     name: userName,
     accountGuid: account.guid,
     accountPath: account.path,
+    accountKind: account.kind,
     roles: roles.filter(isRole),
   };
 }

@@ -69,6 +69,8 @@ export const ROLE_ACTIONS: Record<Role, readonly Action[]> = {
 };
 
 /** Who is acting: an admin user scoped to one account, or the system (schedulers, operators at the CLI). */
+type AccountKind = import('../store/records.js').AccountKind;
+
 export interface Actor {
   guid: string;
   email: string;
@@ -76,6 +78,8 @@ export interface Actor {
   accountGuid: string;
   /** The actor's account path; it sees every account whose path starts with it. */
   accountPath: string;
+  /** The kind of the actor's account, where the actor was made from it (a system actor has none). */
+  accountKind?: AccountKind;
   roles: Role[];
   system?: boolean;
 }
@@ -180,7 +184,7 @@ export function actorOf(row: principalsRepo.PrincipalWithAccount | null): Actor 
   if (!row) return null;
   const { principal: p, account } = row;
   if (p.disabledAt || !account || account.deletedAt) return null;
-  return { guid: p.guid, email: p.email, name: p.name, accountGuid: account.guid, accountPath: account.path, roles: p.roles };
+  return { guid: p.guid, email: p.email, name: p.name, accountGuid: account.guid, accountPath: account.path, accountKind: account.kind, roles: p.roles };
 }
 
 export async function findPrincipalByEmail(ctx: DomainContext, email: string): Promise<Principal | null> {

@@ -296,9 +296,18 @@ export interface AccountChildrenTable {
   live: number;
 }
 
+/** Customer history rows per partner, reseller ('' for none) and day (`YYYY-MM-DD`), kept by triggers (migration 0017). */
+export interface StatusDayCountTable {
+  partner_guid: string;
+  reseller_guid: string;
+  day: string;
+  n: number;
+}
+
 export interface DB {
   accounts: AccountTable;
   account_children: AccountChildrenTable;
+  status_day_counts: StatusDayCountTable;
   products: ProductTable;
   account_products: AccountProductTable;
   principals: PrincipalTable;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes, scaleStoreTable, scaleTable, summarize, targetApplies, type ScaleRow } from '../../bench/report.js';
 import { parseOptions, parseScaleStores, SCALE_STORE_ENV } from '../../bench/options.js';
-import { SCALE_REQUESTS } from '../../bench/scale.js';
+import { SCALE_REQUESTS, scaleRowsNamed } from '../../bench/scale.js';
 import { processMemory } from '../../bench/machine.js';
 
 /** The scale suite's pure parts: its flags, its percentiles, and a table that judges targets only where they apply. */
@@ -34,6 +34,14 @@ describe('benchmark scale suite', () => {
     assert.equal(parseOptions(['--quick']).scaleRequests, 20);
     assert.equal(parseOptions(['--scale-requests', '50']).scaleRequests, 50);
     assert.throws(() => parseOptions(['--scale-requests', '2.5']), /--scale-requests/);
+    assert.deepEqual(parseOptions([]).scaleRows, []);
+    assert.deepEqual(parseOptions(['--scale-rows', 'startswith, contains']).scaleRows, ['startswith', 'contains']);
+  });
+
+  it('measures every row, or the rows named', () => {
+    assert.equal(scaleRowsNamed([]).length, SCALE_REQUESTS.length);
+    assert.deepEqual(scaleRowsNamed(['STARTSWITH', 'contains']).map((k) => k.request), SCALE_REQUESTS.filter((k) => /startswith|contains/.test(k.request)).map((k) => k.request));
+    assert.equal(scaleRowsNamed(['contains']).length, 2);
   });
 
   it('summarizes latencies as nearest-rank p50/p95/p99', () => {

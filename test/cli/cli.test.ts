@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseDemoCredentials } from '../../src/demo/credentials.js';
+import { claimSqliteServe } from '../../src/store/serve-lock.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,5 +223,15 @@ describe('partnerhub CLI', () => {
       assert.equal(refused.code, 2, bad);
       assert.match(refused.stderr, /--scale takes a whole number/);
     }
+    // While a server serves the file, a load (which drops indexes and count triggers until it ends) is refused.
+    const lock = claimSqliteServe(join(scaleDir, 'scale.db'));
+    try {
+      const busy = await cli(['demo', '--scale', '80', ...args]);
+      assert.notEqual(busy.code, 0);
+      assert.match(busy.stderr, /already serving/);
+    } finally {
+      lock.release();
+    }
+    assert.equal(JSON.parse((await cli(['demo', '--scale', '71', ...args])).stdout).added, 1);
   });
 });

@@ -6,7 +6,7 @@ import { seedDemo, type DemoCredentials } from '../../src/demo/seed.js';
 import { systemActor } from '../../src/domain/principal.js';
 import { invoiceLineItems, listInvoices } from '../../src/domain/billing.js';
 import { listContacts } from '../../src/domain/contact.js';
-import * as accountsRepo from '../../src/store/repositories/accounts.js';
+import * as accountSearch from '../../src/store/repositories/account-search.js';
 
 for (const kind of STORE_KINDS) {
   describe(`demo billing data on ${kind}`, storeSuiteOptions(kind), () => {
@@ -40,7 +40,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('gives every customer a billing and primary contact', async () => {
-      const customers = await accountsRepo.search(env.ctx.db, env.ctx.dialect, { kind: 'customer', limit: 1000, offset: 0 }, '/');
+      const customers = await accountSearch.search(env.ctx.db, env.ctx.dialect, { kind: 'customer', limit: 1000, offset: 0 }, '/');
       assert.equal(customers.total, creds.customerCount);
       for (const c of customers.items) {
         const contacts = (await listContacts(env.ctx, system, { guid: c.guid })).items;

@@ -64,6 +64,15 @@ for (const kind of STORE_KINDS) {
         assert.ok((await search('dental')).length >= 3);
       });
 
+      it('finds nothing, and fails nowhere, for text with NUL (no stored field can hold it)', async () => {
+        for (const needle of ['a\u0000b', 'den\u0000', '\u0000', '\u0000\u0000\u0000']) {
+          for (const search of [{ contains: needle }, { startsWith: needle }]) {
+            const page = await listAccounts(env.ctx, system, { childrenOf: fx.resellerB.guid, ...search, limit: 10, offset: 0 });
+            assert.deepEqual({ total: page.total, items: page.items.length }, { total: 0, items: 0 }, JSON.stringify(search));
+          }
+        }
+      });
+
       it('follows renames and deletions (the index is kept by the store, whoever writes)', async () => {
         await updateAccount(env.ctx, system, created[10].guid, { name: 'Renamed Dentistry' });
         await deleteAccount(env.ctx, system, created[0].guid);

@@ -14,7 +14,9 @@ import { faultsJournalWebhooks } from './0013_faults_journal_webhooks.js';
 import { accountSearch } from './0014_search.js';
 import { spamFiltering } from './0015_spam.js';
 import { deferredIndexes } from './0016_deferred_indexes.js';
-import { billingOrder } from './0017_billing_order.js';
+import { statusCounts } from './0017_status_counts.js';
+import { searchScopes } from './0018_search_scopes.js';
+import { billingOrder } from './0019_billing_order.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -40,7 +42,9 @@ export const migrations: Record<string, DialectMigration> = {
   '0014_search': accountSearch,
   '0015_spam': spamFiltering,
   '0016_deferred_indexes': deferredIndexes,
-  '0017_billing_order': billingOrder,
+  '0017_status_counts': statusCounts,
+  '0018_search_scopes': searchScopes,
+  '0019_billing_order': billingOrder,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

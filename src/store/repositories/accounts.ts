@@ -1,8 +1,8 @@
-import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AccountTable, DB } from '../schema.js';
-import type { Account, AccountKey, AccountSearch, Page, ServiceStatus } from '../records.js';
+import type { Account, AccountKey, ServiceStatus } from '../records.js';
 import type { Dialect } from '../connect.js';
-import { escapeLike, prefixEnd } from './text-match.js';
+import { prefixEnd } from './text-match.js';
 
 type Row = Selectable<AccountTable>;
 
@@ -177,90 +177,11 @@ export async function hasLiveChildren(db: Kysely<DB>, guid: string): Promise<boo
   return !!row;
 }
 
-export async function search(
-  db: Kysely<DB>,
-  dialect: Dialect,
-  s: AccountSearch & { descendantsPath?: string },
-  visiblePath: string,
-): Promise<Page<Account>> {
-  // The scope (visibility, parent or subtree, kind) is applied in one place so every branch below can use it.
-  const trigram = dialect === 'sqlite' && s.contains !== undefined && [...s.contains.toLowerCase()].length >= 3;
-  const scoped = () => {
-    let q = db.selectFrom('accounts').where('deleted_at', 'is', null);
-    if (visiblePath !== '/') q = q.where('path', '>=', visiblePath).where('path', '<', prefixEnd(visiblePath));
-    // With the trigram index, SQLite (which has no statistics) would still walk every child by the parent
-    // index and test each against the matches; the unary plus leaves the matches to lead.
-    if (s.childrenOf) q = trigram ? q.where(sql`+parent_guid`, '=', s.childrenOf) : q.where('parent_guid', '=', s.childrenOf);
-    if (s.descendantsPath) q = q.where('path', '>', s.descendantsPath).where('path', '<', prefixEnd(s.descendantsPath));
-    if (s.kind) q = q.where('kind', '=', s.kind);
-    return q;
-  };
-  if (s.startsWith !== undefined) return startsWithPage(db, scoped, s);
-  let q = scoped();
-  if (s.contains !== undefined) {
-    const needle = s.contains.toLowerCase();
-    const p = '%' + escapeLike(needle) + '%';
-    // The LIKE decides; on SQLite the trigram index first narrows the rows it must look at (migration 0014).
-    // PostgreSQL's trigram indexes serve the LIKE itself.
-    if (trigram) q = q.where('guid', 'in', trigramMatches(needle));
-    q = q.where(
-      sql<boolean>`(name_lower like ${p} escape '\\' or account_number like ${p} escape '\\' or reference_lower like ${p} escape '\\')`,
-    );
-  }
-  const total = plainChildList(s, visiblePath)
-    ? await countChildren(db, s.childrenOf!, s.kind)
-    : Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = await q
-    .selectAll()
-    .orderBy('name_lower')
-    .orderBy('account_number')
-    .limit(s.limit)
-    .offset(s.offset)
-    .execute();
-  return { total, items: rows.map(toAccount) };
-}
-
-type Scoped = () => SelectQueryBuilder<DB, 'accounts', {}>;
-
-/**
- * `startswith`: one index range scan per column (name, account number, reference), each served by its own
- * (parent, column) index where a single OR would scan the whole scope. The total counts the united GUIDs,
- * index only. The page takes each branch's own first offset + limit rows in the page's order — the name
- * branch reads them straight off its (parent, name, number) index, the other two are few — and merges them:
- * the page's rows are among them, so no match beyond them is read. "0-9" is the range of digits.
- */
-async function startsWithPage(db: Kysely<DB>, scoped: Scoped, s: AccountSearch): Promise<Page<Account>> {
-  const [lo, hi] = typeof s.startsWith === 'object' ? ['0', ':'] : [s.startsWith!.toLowerCase(), prefixEnd(s.startsWith!.toLowerCase())];
-  const columns = ['name_lower', 'account_number', 'reference_lower'] as const;
-  const branch = (column: (typeof columns)[number]) => scoped().where(column, '>=', lo).where(column, '<', hi);
-  const guids = branch('name_lower').select('guid').union(branch('account_number').select('guid')).union(branch('reference_lower').select('guid'));
-  const total = Number((await db.selectFrom(guids.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const head = (column: (typeof columns)[number]) =>
-    db.selectFrom(branch(column).selectAll().orderBy('name_lower').orderBy('account_number').limit(s.offset + s.limit).as('b')).selectAll();
-  const merged = head('name_lower').union(head('account_number')).union(head('reference_lower'));
-  const rows = await db.selectFrom(merged.as('u')).selectAll().orderBy('name_lower').orderBy('account_number').limit(s.limit).offset(s.offset).execute();
-  return { total, items: rows.map(toAccount) };
-}
-
-/** A page of one account's children with no text filter: its total is the kept count, not a walk. */
-function plainChildList(s: AccountSearch & { descendantsPath?: string }, visiblePath: string): boolean {
-  return !!s.childrenOf && visiblePath === '/' && !s.descendantsPath && s.startsWith === undefined && s.contains === undefined;
-}
-
 /** Live children of an account, of one kind or all, from the counts the store keeps (migration 0014). */
 export async function countChildren(db: Kysely<DB>, parentGuid: string, kind?: Account['kind']): Promise<number> {
   let q = db.selectFrom('account_children').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('live'), eb.lit(0)).as('n')).where('parent_guid', '=', parentGuid);
   if (kind) q = q.where('kind', '=', kind);
   return Number((await q.executeTakeFirstOrThrow()).n);
-}
-
-/**
- * GUIDs of accounts whose name, account number or reference holds `needle` (three characters or more), from
- * the SQLite trigram index: one phrase query, so the trigrams must be adjacent and in order.
- */
-function trigramMatches(needle: string) {
-  const phrase = '"' + needle.replace(/"/g, '""') + '"';
-  return sql<string>`(select k.guid from account_search s join account_search_keys k on k.id = s.rowid where account_search match ${phrase})`;
 }
 
 /** Every live account in a subtree, for schedulers and reports that walk it in pages. */

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CredentialTable, DB, PrincipalTable } from '../schema.js';
 import { toPrincipal, type PrincipalWithAccount } from './principals.js';
-import type { Credential } from '../records.js';
+import type { AccountKind, Credential } from '../records.js';
 
 function toCredential(r: Selectable<CredentialTable>): Credential {
   return {
@@ -93,13 +93,14 @@ export function holderQuery(db: Kysely<DB>) {
       'principals.disabled_at as p_disabled_at',
       'accounts.guid as a_guid',
       'accounts.path as a_path',
+      'accounts.kind as a_kind',
       'accounts.deleted_at as a_deleted_at',
     ]);
 }
 
 export type HolderRow = Selectable<CredentialTable> & {
   [K in keyof Selectable<PrincipalTable> as `p_${K & string}`]: Selectable<PrincipalTable>[K] | null;
-} & { a_guid: string | null; a_path: string | null; a_deleted_at: string | null };
+} & { a_guid: string | null; a_path: string | null; a_kind: AccountKind | null; a_deleted_at: string | null };
 
 export function toHolder(r: HolderRow): CredentialHolder {
   if (r.p_guid === null) return { credential: toCredential(r), holder: null };
@@ -112,7 +113,7 @@ export function toHolder(r: HolderRow): CredentialHolder {
     created_at: r.p_created_at ?? '',
     disabled_at: r.p_disabled_at,
   });
-  const account = r.a_guid === null ? null : { guid: r.a_guid, path: r.a_path ?? '', deletedAt: r.a_deleted_at };
+  const account = r.a_guid === null ? null : { guid: r.a_guid, path: r.a_path ?? '', kind: r.a_kind ?? 'customer', deletedAt: r.a_deleted_at };
   return { credential: toCredential(r), holder: { principal, account } };
 }
 

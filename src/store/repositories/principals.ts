@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, PrincipalTable } from '../schema.js';
-import type { Principal, Role } from '../records.js';
+import type { AccountKind, Principal, Role } from '../records.js';
 
 export function toPrincipal(r: Selectable<PrincipalTable>): Principal {
   return {
@@ -49,7 +49,7 @@ export async function list(db: Kysely<DB>, accountGuid?: string): Promise<Princi
 export interface PrincipalWithAccount {
   principal: Principal;
   /** Null when the account row is gone. */
-  account: { guid: string; path: string; deletedAt: string | null } | null;
+  account: { guid: string; path: string; kind: AccountKind; deletedAt: string | null } | null;
 }
 
 /** The principal and its account in one statement (authentication reads this on every request). */
@@ -58,16 +58,16 @@ export async function findWithAccount(db: Kysely<DB>, guid: string): Promise<Pri
     .selectFrom('principals')
     .leftJoin('accounts', 'accounts.guid', 'principals.account_guid')
     .selectAll('principals')
-    .select(['accounts.guid as a_guid', 'accounts.path as a_path', 'accounts.deleted_at as a_deleted_at'])
+    .select(['accounts.guid as a_guid', 'accounts.path as a_path', 'accounts.kind as a_kind', 'accounts.deleted_at as a_deleted_at'])
     .where('principals.guid', '=', guid)
     .executeTakeFirst();
   return r ? withAccount(r) : null;
 }
 
-type JoinedRow = Selectable<PrincipalTable> & { a_guid: string | null; a_path: string | null; a_deleted_at: string | null };
+type JoinedRow = Selectable<PrincipalTable> & { a_guid: string | null; a_path: string | null; a_kind: AccountKind | null; a_deleted_at: string | null };
 
 function withAccount(r: JoinedRow): PrincipalWithAccount {
-  const account = r.a_guid === null ? null : { guid: r.a_guid, path: r.a_path ?? '', deletedAt: r.a_deleted_at };
+  const account = r.a_guid === null ? null : { guid: r.a_guid, path: r.a_path ?? '', kind: r.a_kind ?? 'customer', deletedAt: r.a_deleted_at };
   return { principal: toPrincipal(r), account };
 }
 
@@ -77,7 +77,7 @@ export async function listWithAccount(db: Kysely<DB>, accountGuid?: string): Pro
     .selectFrom('principals')
     .leftJoin('accounts', 'accounts.guid', 'principals.account_guid')
     .selectAll('principals')
-    .select(['accounts.guid as a_guid', 'accounts.path as a_path', 'accounts.deleted_at as a_deleted_at']);
+    .select(['accounts.guid as a_guid', 'accounts.path as a_path', 'accounts.kind as a_kind', 'accounts.deleted_at as a_deleted_at']);
   if (accountGuid) q = q.where('principals.account_guid', '=', accountGuid);
   const rows = await q.orderBy('principals.created_at').orderBy('principals.guid').execute();
   return rows.map(withAccount);

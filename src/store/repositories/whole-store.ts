@@ -12,9 +12,9 @@ import { INITIAL_COUNTERS } from '../migrations/0001_initial.js';
 export type TableRows = Record<string, Record<string, unknown>[]>;
 
 /** Tables that are never part of a store's state: migration bookkeeping, the snapshots themselves, leases of running schedulers, the request journal (a record of traffic, which a reset leaves alone). */
-export const NOT_IN_SNAPSHOTS = new Set(['kysely_migration', 'kysely_migration_lock', 'sandbox_snapshots', 'sandbox_state', 'job_leases', 'request_journal', 'account_children', 'deferred_indexes']);
+export const NOT_IN_SNAPSHOTS = new Set(['kysely_migration', 'kysely_migration_lock', 'sandbox_snapshots', 'sandbox_state', 'job_leases', 'request_journal', 'account_children', 'status_day_counts', 'deferred_indexes']);
 
-/** Tables the store's triggers derive from `accounts` (live-children counts, the SQLite trigram index): restoring accounts rebuilds them. */
+/** Tables the store's triggers derive from `accounts` and `status_history` (live-children counts, the SQLite trigram index, history counts per day): restoring those rebuilds them. */
 const derived = (table: string) => NOT_IN_SNAPSHOTS.has(table) || table.startsWith('account_search');
 
 interface Edge {
