@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SUITES = ['throughput', 'startup', 'store', 'inject', 'scale'] as const;
+export const SUITES = ['throughput', 'startup', 'store', 'inject', 'scale', 'billing'] as const;
 export type Suite = (typeof SUITES)[number];
 export const TARGETS = ['sqlite', 'postgres', 'peers'] as const;
 export type TargetGroup = (typeof TARGETS)[number];
@@ -36,6 +36,9 @@ export interface BenchOptions {
   scaleStores: ScaleStoreSpec[];
   /** Requests per scale row, after a warm-up of a tenth of them. */
   scaleRequests: number;
+  /** Stores the billing suite rewrites (copies of filled ones), and the month it bills (default: the last one). */
+  billingStores: ScaleStoreSpec[];
+  billingPeriod: string | null;
   /** Only the scale rows whose request names one of these (case-insensitive); empty: every row. */
   scaleRows: string[];
   help: boolean;
@@ -57,6 +60,9 @@ export const USAGE = `npm run bench -- [flags]
                         each a data dir (SQLite, DIR/partnerhub.db) or DIR=postgres://… (the data dir holding
                         demo-credentials.json, then the database); default \$${SCALE_STORE_ENV}
   --scale-requests N    requests per scale row, one keep-alive connection, one at a time (default 200)
+  --billing-store LIST  for --suite billing: COPIES of filled stores (as --scale-store); the suite deletes the
+                        period's invoices, bills it again, then streams the largest invoice's CSV (CLI, server)
+  --billing-period M    the month billed, YYYY-MM (default: the previous month)
   --scale-rows LIST     only the scale rows whose request names one of these words, comma-separated,
                         e.g. "index" or "startswith,contains" (default every row)
   PARTNERHUB_TEST_DATABASE_URL  PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
@@ -100,6 +106,12 @@ export function parseScaleStores(value: string | undefined): ScaleStoreSpec[] {
     });
 }
 
+function period(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new Error(`--billing-period must be a month as YYYY-MM; got "${value}"`);
+  return value;
+}
+
 export function parseOptions(argv: string[], env: Record<string, string | undefined> = {}): BenchOptions {
   const { values } = parseArgs({
     args: argv,
@@ -116,6 +128,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       profile: { type: 'boolean', default: false },
       'scale-store': { type: 'string' },
       'scale-requests': { type: 'string' },
+      'billing-store': { type: 'string' },
+      'billing-period': { type: 'string' },
       'scale-rows': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -137,6 +151,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     pgUrl: env.PARTNERHUB_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     scaleStores: parseScaleStores(values['scale-store'] ?? env[SCALE_STORE_ENV]),
     scaleRequests: positive(values['scale-requests'], quick ? 20 : 200, '--scale-requests', true),
+    billingStores: parseScaleStores(values['billing-store']),
+    billingPeriod: period(values['billing-period']),
     scaleRows: (values['scale-rows'] ?? '').split(',').map((w) => w.trim()).filter(Boolean),
     help: values.help ?? false,
   };

@@ -1,5 +1,5 @@
 import { loadConfig, loadSecretBox, ConfigError, type Config, type ConfigFlags } from '../config.js';
-import { openStore, StoreConfigError, type Store } from '../store/connect.js';
+import { openStore, StoreConfigError, type OpenOptions, type Store } from '../store/connect.js';
 import { systemClock } from '../domain/clock.js';
 import { SandboxClock } from '../operator/clock.js';
 import type { DomainContext } from '../domain/context.js';
@@ -13,10 +13,14 @@ export interface StoreFlags extends ConfigFlags {
 }
 
 /** Opens the store and a domain context for one command, and always closes it. */
-export async function withDomain<T>(flags: StoreFlags, work: (ctx: DomainContext, config: Config, store: Store) => Promise<T>): Promise<T> {
+export async function withDomain<T>(
+  flags: StoreFlags,
+  work: (ctx: DomainContext, config: Config, store: Store) => Promise<T>,
+  open: Pick<OpenOptions, 'sqliteCacheMiB'> = {},
+): Promise<T> {
   const config = loadConfig(flags);
   const secrets = loadSecretBox(config);
-  const store = await openStore(config.databaseUrl, { migrate: config.migrateOnStart });
+  const store = await openStore(config.databaseUrl, { ...open, migrate: config.migrateOnStart });
   // With the sandbox on, a command acts at the sandbox's business time (the test clock in the store).
   const clock = config.sandbox ? new SandboxClock(systemClock, store.db, store.changes) : systemClock;
   try {

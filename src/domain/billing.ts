@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../store/schema.js';
 import type { DomainContext } from './context.js';
 import { inTransaction } from './context.js';
 import { DomainError, ErrorCode, forbidden, notFound, validationError } from './errors.js';
@@ -9,13 +7,10 @@ import { recordAudit } from './audit.js';
 import type { Job } from './jobs.js';
 import { parseNumericId } from './contact.js';
 import { invoiceSummary } from './invoice.js';
-import { userCountAt, userCountChanges } from './usage.js';
-import { billableIntervals, lineCharge, parsePeriod, previousPeriod, usageLines, type LineType, type Period, type StatusPoint } from './billing-calc.js';
-import { formatCents, formatScaled, parseScaled, RATE_SCALE } from './money.js';
-import type { ServiceStatus } from './status.js';
+import { parsePeriod, previousPeriod, type LineType, type Period } from './billing-calc.js';
+import { customerLines, RateBook, readPageInputs } from './billing-lines.js';
+import { formatCents } from './money.js';
 import * as invoicesRepo from '../store/repositories/invoices.js';
-import * as productsRepo from '../store/repositories/products.js';
-import * as historyRepo from '../store/repositories/status-history.js';
 
 /**
  * Invoices and the monthly billing run. A billing account (a reseller, or a customer directly below the
@@ -34,9 +29,10 @@ export const INVOICE_TYPE = 'Billing';
  */
 export const BILLING_ACCOUNTS: readonly invoicesRepo.KindBelow[] = [{ kind: 'reseller' }, { kind: 'customer', parentKind: 'partner' }];
 
-/** The customers one invoice covers: a customer billed directly covers itself; a reseller, its whole subtree. */
+/** The customers one invoice covers: a customer billed directly covers itself; a reseller, every customer below it. */
 function billedCustomers(billing: Account): invoicesRepo.CustomerScope {
-  return billing.kind === 'customer' ? { guid: billing.guid } : { within: billing.path };
+  // A reseller's children are all customers (CHILD_KINDS), and nothing sits below a customer.
+  return billing.kind === 'customer' ? { guid: billing.guid } : { parentGuid: billing.guid };
 }
 
 export interface InvoiceSummary {
@@ -142,67 +138,17 @@ export interface BillingRunResult {
   failed: { billingAccountGuid: string; accountNumber: string; error: string }[];
 }
 
-interface LineDraft extends Omit<invoicesRepo.NewInvoiceLine, 'invoice_id' | 'line_no'> {}
-
 const iso = (t: number) => new Date(t).toISOString();
-
-/** The lines one customer owes for the period, products in id order, each product's Renewal before its Upgrades. */
-async function customerLines(db: Kysely<DB>, period: Period, customer: Account): Promise<LineDraft[]> {
-  const startIso = iso(period.start);
-  const endIso = iso(period.end);
-  const history = await historyRepo.forAccount(db, customer.guid);
-  let statusAtStart: ServiceStatus | null = null;
-  const changes: StatusPoint[] = [];
-  for (const h of history) {
-    if (h.changedAt <= startIso) statusAtStart = h.newStatus;
-    else if (h.changedAt < endIso) changes.push({ at: Date.parse(h.changedAt), status: h.newStatus });
-  }
-  const intervals = billableIntervals(period, statusAtStart, changes);
-  if (intervals.length === 0) return [];
-  const products = await productsRepo.forAccount(db, customer.guid);
-  if (products.length === 0) return [];
-  const countAtStart = await userCountAt(db, customer, startIso);
-  const countChanges = await userCountChanges(db, customer.guid, startIso, endIso);
-  const countAt = (t: number) => {
-    let n = countAtStart;
-    for (const c of countChanges) if (Date.parse(c.changedAt) <= t) n = c.newCount;
-    return n;
-  };
-  const usage = usageLines(period, intervals, countAt, countChanges);
-  const out: LineDraft[] = [];
-  for (const p of products) {
-    // Normalized once here so a malformed rate fails the invoice rather than printing garbage.
-    const rate = formatScaled(parseScaled(p.monthlyRate, RATE_SCALE), RATE_SCALE, 2);
-    for (const u of usage) {
-      out.push({
-        account_guid: customer.guid,
-        account_number: customer.accountNumber,
-        reference_number: customer.referenceNumber,
-        domain: customer.primaryDomain ?? customer.name,
-        product_id: p.id,
-        product_name: p.name,
-        line_type: u.type,
-        service_start: iso(Math.floor(u.start / 1000) * 1000),
-        service_end: iso(Math.ceil(u.end / 1000) * 1000 - 1000),
-        committed_usage: u.committedUsage,
-        current_usage: u.currentUsage,
-        usage_change: u.usageChange,
-        months_hundredths: u.monthsHundredths,
-        rate,
-        charge_cents: Number(lineCharge(rate, u)),
-      });
-    }
-  }
-  return out;
-}
 
 type BillOutcome = { kind: 'issued'; invoice: InvoiceSummary } | { kind: 'existing' } | { kind: 'empty' };
 
-const CUSTOMER_PAGE = 200;
+/** Customers read per page: a page costs five statements (the customers, then readPageInputs) whatever its size. */
+const CUSTOMER_PAGE = 1000;
 const LINE_BATCH = 500;
 
 /** Writes one billing account's invoice, header and every line, in one transaction, or nothing. */
-async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing: Account, lineBatch: number): Promise<BillOutcome> {
+async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing: Account, sizes: { lineBatch: number; customerPage: number }): Promise<BillOutcome> {
+  const { lineBatch, customerPage } = sizes;
   const endIso = iso(period.end);
   return inTransaction(ctx, async (trx): Promise<BillOutcome> => {
     if (await invoicesRepo.findExisting(trx, billing.guid, period.name, INVOICE_TYPE)) return { kind: 'existing' };
@@ -226,17 +172,19 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
       await invoicesRepo.insertLines(trx, batch);
       batch = [];
     };
+    const rates = new RateBook();
     let after: string | null = null;
     for (;;) {
-      const customers = await invoicesRepo.customersPage(trx, billedCustomers(billing), after, CUSTOMER_PAGE, endIso);
+      const customers = await invoicesRepo.customersPage(trx, billedCustomers(billing), after, customerPage, endIso);
+      const inputs = await readPageInputs(trx, period, customers);
       for (const customer of customers) {
-        for (const draft of await customerLines(trx, period, customer)) {
+        for (const draft of customerLines(period, customer, inputs, rates)) {
           batch.push({ ...draft, invoice_id: invoiceId ?? 0, line_no: ++lineNo });
           total += BigInt(draft.charge_cents);
           if (batch.length >= lineBatch) await flush();
         }
       }
-      if (customers.length < CUSTOMER_PAGE) break;
+      if (customers.length < customerPage) break;
       after = customers[customers.length - 1].accountNumber;
     }
     await flush();
@@ -263,12 +211,14 @@ async function billOne(ctx: DomainContext, actor: Actor, period: Period, billing
 export interface BillingRunOptions {
   /** Lines written per INSERT (default 500); smaller batches only trade speed for memory. */
   lineBatch?: number;
+  /** Customers read per page (default 1000, at most 5000); every page costs the same five reads. */
+  customerPage?: number;
   /** Told after each billing account (how many are done, of how many): the CLI's progress bar. Costs one count first. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export async function runBilling(ctx: DomainContext, actor: Actor, periodName: string, options: BillingRunOptions = {}): Promise<BillingRunResult> {
-  const lineBatch = Math.max(1, Math.min(options.lineBatch ?? LINE_BATCH, 500));
+  const sizes = { lineBatch: Math.max(1, Math.min(options.lineBatch ?? LINE_BATCH, 500)), customerPage: Math.max(1, Math.min(options.customerPage ?? CUSTOMER_PAGE, 5000)) };
   requireOperator(actor, 'run billing');
   const period = parsePeriod(periodName);
   if (!period) throw periodError(periodName);
@@ -290,7 +240,7 @@ export async function runBilling(ctx: DomainContext, actor: Actor, periodName: s
         continue;
       }
       try {
-        const outcome = await billOne(ctx, actor, period, billing, lineBatch);
+        const outcome = await billOne(ctx, actor, period, billing, sizes);
         if (outcome.kind === 'issued') {
           const i = outcome.invoice;
           result.issued.push({ invoiceId: i.id, billingAccountGuid: billing.guid, accountNumber: billing.accountNumber, totalDue: i.totalDue, lineCount: i.lineCount });

@@ -108,3 +108,18 @@ export async function userCountAt(db: Kysely<DB>, account: Pick<Account, 'guid' 
 export async function userCountChanges(db: Kysely<DB>, accountGuid: string, from: string, to: string): Promise<UserCountChange[]> {
   return usageRepo.between(db, accountGuid, from, to);
 }
+
+/** userCountAt for several accounts in one read: guid → the number of users it had at `at`. */
+export async function userCountsAt(db: Kysely<DB>, accounts: readonly Pick<Account, 'guid' | 'userCount'>[], at: string): Promise<Map<string, number>> {
+  const before = await usageRepo.firstOldCountsAfter(
+    db,
+    accounts.map((a) => a.guid),
+    at,
+  );
+  return new Map(accounts.map((a) => [a.guid, before.get(a.guid) ?? a.userCount]));
+}
+
+/** userCountChanges for several accounts in one read: guid → its changes, oldest first (absent: none). */
+export async function userCountChangesOf(db: Kysely<DB>, accountGuids: readonly string[], from: string, to: string): Promise<Map<string, UserCountChange[]>> {
+  return usageRepo.betweenForAccounts(db, accountGuids, from, to);
+}

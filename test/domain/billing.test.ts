@@ -1,4 +1,5 @@
 import { describe, it, before, after } from 'node:test';
+import { CompiledQuery } from 'kysely';
 import assert from 'node:assert/strict';
 import { STORE_KINDS, storeSuiteOptions } from '../helpers/stores.js';
 import { makeTestEnv, type TestEnv } from '../helpers/context.js';
@@ -24,6 +25,7 @@ import {
 } from '../../src/domain/billing.js';
 import { invoiceCsvStream } from '../../src/billing-csv/invoice-csv.js';
 import * as accountsRepo from '../../src/store/repositories/accounts.js';
+import { tallyStatements } from '../../src/store/tally.js';
 
 const rejects = (code: ErrorCode, resource?: string) => (e: unknown) => {
   assert.ok(e instanceof DomainError, `expected a DomainError, got ${e}`);
@@ -282,6 +284,64 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(second.issued.map((i) => [i.accountNumber, i.totalDue, i.lineCount]), [[fx.resellerB.accountNumber, '38.75', 2]]);
       assert.equal(await lineCount(env), 3);
       assert.equal(await billingRunCompleted(env.ctx, '2026-04'), true);
+    });
+  });
+
+  describe(`billing run in pages on ${kind}`, storeSuiteOptions(kind), () => {
+    let env: TestEnv;
+    let fx: Fixture;
+    withFixtureEnv(kind, (e, f) => ((env = e), (fx = f)));
+
+    it('reads a reseller’s customers a page at a time, in the order of their numbers as numbers', async () => {
+      const reseller = await createAccount(env.ctx, system, { parentGuid: fx.partner.guid, kind: 'reseller', name: 'Paged Reseller', status: 'CertifiedSecure' });
+      const make = async (n: number, tag: string) => {
+        const made: Account[] = [];
+        for (let i = 0; i < n; i++) made.push(await createAccount(env.ctx, system, customer(reseller, `${tag} ${i}`, { status: 'CertifiedSecure', userCount: 1 + i, productIds: [1050] })));
+        return made;
+      };
+      const march = await make(4, 'March');
+      // Numbers of other lengths (an imported account keeps its own): shorter numbers come first.
+      await env.ctx.db.updateTable('accounts').set({ account_number: '1000000' }).where('guid', '=', march[0].guid).execute();
+      await env.ctx.db.updateTable('accounts').set({ account_number: '99999' }).where('guid', '=', march[3].guid).execute();
+      env.clock.set('2026-04-02T00:00:00Z');
+      await make(8, 'April');
+      env.clock.set('2026-05-01T00:00:00Z');
+
+      const run = (period: string) => tallyStatements(() => runBilling(env.ctx, system, period, { customerPage: 2 }));
+      const march4 = await run('2026-03');
+      const april12 = await run('2026-04');
+      assert.equal(march4.result.issued.length, 1);
+      assert.equal(april12.result.issued.length, 1);
+      // Four customers are three page reads (2, 2, none), twelve are seven; each customer-holding page reads
+      // history, products, the count at the start and the count changes once for all of its customers. The
+      // rest of the run (the billing accounts, the other resellers, the invoice's own writes) is the same.
+      const reads = (customers: number) => Math.floor(customers / 2) + 1 + 4 * Math.ceil(customers / 2);
+      assert.equal(april12.tally.statements - march4.tally.statements, reads(12) - reads(4), april12.tally.sql.join('\n'));
+      assert.equal(april12.tally.transactions, march4.tally.transactions);
+
+      const numbers = (await collect((await invoiceLineItems(env.ctx, system, { guid: reseller.guid }, april12.result.issued[0].invoiceId)).lines)).map((l) => l.accountNumber);
+      const expected = [...numbers].sort((x, y) => x.length - y.length || (x < y ? -1 : x > y ? 1 : 0));
+      assert.equal(numbers.length, 12);
+      assert.deepEqual(numbers, expected);
+      assert.equal(numbers[0], '99999');
+      assert.equal(numbers[11], '1000000');
+
+      if (kind === 'sqlite') {
+        // A page is a range of one index, in its order: no page re-reads or sorts the reseller's other customers.
+        const page = april12.tally.sql.find((q) => q.includes('union all'));
+        assert.ok(page, april12.tally.sql.join('\n'));
+        const params = Array.from(page.matchAll(/\?/g), () => 1);
+        const plan = await env.ctx.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${page}`, params));
+        const details = plan.rows.map((r) => r.detail);
+        assert.deepEqual(
+          details.filter((d) => /accounts/.test(d)),
+          [
+            'SEARCH accounts USING INDEX accounts_parent_number_length (parent_guid=? AND <expr>=? AND account_number>?)',
+            'SEARCH accounts USING INDEX accounts_parent_number_length (parent_guid=? AND <expr>>?)',
+          ],
+          details.join('; '),
+        );
+      }
     });
   });
 

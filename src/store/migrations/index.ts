@@ -16,6 +16,7 @@ import { spamFiltering } from './0015_spam.js';
 import { deferredIndexes } from './0016_deferred_indexes.js';
 import { statusCounts } from './0017_status_counts.js';
 import { searchScopes } from './0018_search_scopes.js';
+import { billingOrder } from './0019_billing_order.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,6 +44,7 @@ export const migrations: Record<string, DialectMigration> = {
   '0016_deferred_indexes': deferredIndexes,
   '0017_status_counts': statusCounts,
   '0018_search_scopes': searchScopes,
+  '0019_billing_order': billingOrder,
 };
 
 export class PartnerhubMigrations implements MigrationProvider {

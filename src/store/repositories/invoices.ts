@@ -2,7 +2,6 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, InvoiceLineTable, InvoiceTable } from '../schema.js';
 import type { Account, AccountKind } from '../records.js';
 import { toAccount } from './accounts.js';
-import { prefixEnd } from './text-match.js';
 
 export type InvoiceRow = Selectable<InvoiceTable>;
 export type InvoiceLineRow = Selectable<InvoiceLineTable>;
@@ -140,22 +139,49 @@ export async function accountsOfKindsPage(db: Kysely<DB>, kinds: readonly KindBe
   return rows.map(toAccount);
 }
 
-/** Which customers a page is read from: one account, or every customer in a subtree. */
-export type CustomerScope = { guid: string } | { within: string };
+/** What an invoice line needs of a customer: what is copied onto it, and the count to fall back on. */
+export type BilledCustomer = Pick<Account, 'guid' | 'accountNumber' | 'referenceNumber' | 'name' | 'primaryDomain' | 'userCount'>;
+
+/** Which customers a page is read from: one account, or the customers directly below one account. */
+export type CustomerScope = { guid: string } | { parentGuid: string };
 
 /**
  * Customers in a scope, deleted ones too, not those created after `createdBefore`, in account-number order
  * (numbers are compared as numbers: shorter first, then by text), keyset-paged after the given number.
+ *
+ * A parent's page reads ranges of the index `(parent_guid, length(account_number), account_number)` and
+ * nothing else, so it costs the same at the start and at the end of a reseller of a million customers. The
+ * keyset is two ranges: the rest of the numbers as long as the last one, then the longer numbers. SQLite
+ * does not seek an index on a row value over an expression, so each range is its own branch, and the
+ * branches' at most 2 × limit rows are merged by one small sort.
  */
-export async function customersPage(db: Kysely<DB>, scope: CustomerScope, afterNumber: string | null, limit: number, createdBefore: string): Promise<Account[]> {
-  let q = db.selectFrom('accounts').selectAll().where('kind', '=', 'customer').where('created_at', '<', createdBefore);
-  if ('guid' in scope) q = q.where('guid', '=', scope.guid);
-  else q = q.where('path', '>=', scope.within).where('path', '<', prefixEnd(scope.within));
-  if (afterNumber !== null) {
-    q = q.where(sql<boolean>`(length(account_number) > ${afterNumber.length} or (length(account_number) = ${afterNumber.length} and account_number > ${afterNumber}))`);
+export async function customersPage(db: Kysely<DB>, scope: CustomerScope, afterNumber: string | null, limit: number, createdBefore: string): Promise<BilledCustomer[]> {
+  const numberLength = sql<number>`length(account_number)`;
+  const base = () => {
+    const q = db
+      .selectFrom('accounts')
+      .select(['guid', 'account_number', 'reference_number', 'name', 'primary_domain', 'user_count'])
+      .where('kind', '=', 'customer')
+      .where('created_at', '<', createdBefore);
+    return 'guid' in scope ? q.where('guid', '=', scope.guid) : q.where('parent_guid', '=', scope.parentGuid);
+  };
+  if (afterNumber === null) {
+    return (await base().orderBy(numberLength).orderBy('account_number').limit(limit).execute()).map(toBilledCustomer);
   }
-  const rows = await q.orderBy(sql`length(account_number)`).orderBy('account_number').limit(limit).execute();
-  return rows.map(toAccount);
+  const sameLength = base().where(numberLength, '=', afterNumber.length).where('account_number', '>', afterNumber).orderBy('account_number').limit(limit);
+  const longer = base().where(numberLength, '>', afterNumber.length).orderBy(numberLength).orderBy('account_number').limit(limit);
+  const rows = await db
+    .selectFrom(db.selectFrom(sameLength.as('same_length')).selectAll().unionAll(db.selectFrom(longer.as('longer')).selectAll()).as('page'))
+    .selectAll()
+    .orderBy(numberLength)
+    .orderBy('account_number')
+    .limit(limit)
+    .execute();
+  return rows.map(toBilledCustomer);
+}
+
+function toBilledCustomer(r: { guid: string; account_number: string; reference_number: string | null; name: string; primary_domain: string | null; user_count: number }): BilledCustomer {
+  return { guid: r.guid, accountNumber: r.account_number, referenceNumber: r.reference_number, name: r.name, primaryDomain: r.primary_domain, userCount: Number(r.user_count) };
 }
 
 export async function runCompleted(db: Kysely<DB>, period: string): Promise<boolean> {

@@ -48,6 +48,33 @@ export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<S
   return rows.map(toStatusChange);
 }
 
+/** A status an account entered, and when: all the billing run needs of a change. */
+export interface StatusPoint {
+  newStatus: ServiceStatus;
+  changedAt: string;
+}
+
+/** The statuses several accounts entered before `before`, each account's oldest first (by seq), in one read. */
+export async function statusPointsBefore(db: Kysely<DB>, accountGuids: readonly string[], before: string): Promise<Map<string, StatusPoint[]>> {
+  const out = new Map<string, StatusPoint[]>();
+  if (accountGuids.length === 0) return out;
+  const rows = await db
+    .selectFrom('status_history')
+    .select(['account_guid', 'new_status', 'changed_at'])
+    .where('account_guid', 'in', accountGuids)
+    .where('changed_at', '<', before)
+    .orderBy('account_guid')
+    .orderBy('seq')
+    .execute();
+  for (const r of rows) {
+    const point = { newStatus: r.new_status as ServiceStatus, changedAt: r.changed_at };
+    const list = out.get(r.account_guid);
+    if (list) list.push(point);
+    else out.set(r.account_guid, [point]);
+  }
+  return out;
+}
+
 /** The rows into one status of every account strictly below `path`, oldest first, in one read. */
 export async function intoStatusBelow(db: Kysely<DB>, path: string, status: ServiceStatus): Promise<StatusChange[]> {
   const rows = await db

@@ -55,3 +55,52 @@ export async function between(db: Kysely<DB>, accountGuid: string, from: string,
     .execute();
   return rows.map(toChange);
 }
+
+/**
+ * For several accounts at once: the old count of each one's first change strictly after `at` (the count that
+ * held at `at`; accounts without such a change are absent), one index probe per account in one statement.
+ */
+export async function firstOldCountsAfter(db: Kysely<DB>, accountGuids: readonly string[], at: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (accountGuids.length === 0) return out;
+  const rows = await db
+    .selectFrom('accounts as a')
+    .select((eb) => [
+      'a.guid',
+      eb
+        .selectFrom('user_count_changes as u')
+        .select('u.old_count')
+        .whereRef('u.account_guid', '=', 'a.guid')
+        .where('u.changed_at', '>', at)
+        .orderBy('u.changed_at')
+        .orderBy('u.seq')
+        .limit(1)
+        .as('old_count'),
+    ])
+    .where('a.guid', 'in', accountGuids)
+    .execute();
+  for (const r of rows) if (r.old_count !== null) out.set(r.guid, Number(r.old_count));
+  return out;
+}
+
+/** For several accounts at once: changes with from <= changed_at < to, each account's oldest first. */
+export async function betweenForAccounts(db: Kysely<DB>, accountGuids: readonly string[], from: string, to: string): Promise<Map<string, UserCountChange[]>> {
+  const out = new Map<string, UserCountChange[]>();
+  if (accountGuids.length === 0) return out;
+  const rows = await db
+    .selectFrom('user_count_changes')
+    .selectAll()
+    .where('account_guid', 'in', accountGuids)
+    .where('changed_at', '>=', from)
+    .where('changed_at', '<', to)
+    .orderBy('account_guid')
+    .orderBy('changed_at')
+    .orderBy('seq')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.account_guid);
+    if (list) list.push(toChange(r));
+    else out.set(r.account_guid, [toChange(r)]);
+  }
+  return out;
+}
