@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Product } from '../records.js';
+import { byAccount } from './grouped.js';
 
 function toProduct(r: { id: number; name: string; package_label: string; monthly_rate: string }): Product {
   return { id: Number(r.id), name: r.name, packageLabel: r.package_label, monthlyRate: r.monthly_rate };
@@ -36,8 +37,7 @@ export async function forAccount(db: Kysely<DB>, accountGuid: string): Promise<P
 
 /** The products of several accounts, each account's in id order, in one read. */
 export async function forAccounts(db: Kysely<DB>, accountGuids: readonly string[]): Promise<Map<string, Product[]>> {
-  const out = new Map<string, Product[]>();
-  if (accountGuids.length === 0) return out;
+  if (accountGuids.length === 0) return new Map();
   const rows = await db
     .selectFrom('account_products')
     .innerJoin('products', 'products.id', 'account_products.product_id')
@@ -46,12 +46,7 @@ export async function forAccounts(db: Kysely<DB>, accountGuids: readonly string[
     .orderBy('account_products.account_guid')
     .orderBy('products.id')
     .execute();
-  for (const r of rows) {
-    const list = out.get(r.account_guid);
-    if (list) list.push(toProduct(r));
-    else out.set(r.account_guid, [toProduct(r)]);
-  }
-  return out;
+  return byAccount(rows, toProduct);
 }
 
 /** Replaces an account's product set. */

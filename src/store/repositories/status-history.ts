@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DB, StatusHistoryTable } from '../schema.js';
 import type { ServiceStatus, StatusChange } from '../records.js';
 import { prefixEnd } from './text-match.js';
+import { byAccount } from './grouped.js';
 
 export function toStatusChange(r: Selectable<StatusHistoryTable>): StatusChange {
   return {
@@ -56,8 +57,7 @@ export interface StatusPoint {
 
 /** The statuses several accounts entered before `before`, each account's oldest first (by seq), in one read. */
 export async function statusPointsBefore(db: Kysely<DB>, accountGuids: readonly string[], before: string): Promise<Map<string, StatusPoint[]>> {
-  const out = new Map<string, StatusPoint[]>();
-  if (accountGuids.length === 0) return out;
+  if (accountGuids.length === 0) return new Map();
   const rows = await db
     .selectFrom('status_history')
     .select(['account_guid', 'new_status', 'changed_at'])
@@ -66,13 +66,7 @@ export async function statusPointsBefore(db: Kysely<DB>, accountGuids: readonly 
     .orderBy('account_guid')
     .orderBy('seq')
     .execute();
-  for (const r of rows) {
-    const point = { newStatus: r.new_status as ServiceStatus, changedAt: r.changed_at };
-    const list = out.get(r.account_guid);
-    if (list) list.push(point);
-    else out.set(r.account_guid, [point]);
-  }
-  return out;
+  return byAccount(rows, (r) => ({ newStatus: r.new_status as ServiceStatus, changedAt: r.changed_at }));
 }
 
 /** The rows into one status of every account strictly below `path`, oldest first, in one read. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema.js';
 import type { UserCountChange } from '../records.js';
+import { byAccount } from './grouped.js';
 
 function toChange(r: { account_guid: string; changed_at: string; old_count: number; new_count: number; changed_by_guid: string }): UserCountChange {
   return {
@@ -85,8 +86,7 @@ export async function firstOldCountsAfter(db: Kysely<DB>, accountGuids: readonly
 
 /** For several accounts at once: changes with from <= changed_at < to, each account's oldest first. */
 export async function betweenForAccounts(db: Kysely<DB>, accountGuids: readonly string[], from: string, to: string): Promise<Map<string, UserCountChange[]>> {
-  const out = new Map<string, UserCountChange[]>();
-  if (accountGuids.length === 0) return out;
+  if (accountGuids.length === 0) return new Map();
   const rows = await db
     .selectFrom('user_count_changes')
     .selectAll()
@@ -97,10 +97,5 @@ export async function betweenForAccounts(db: Kysely<DB>, accountGuids: readonly 
     .orderBy('changed_at')
     .orderBy('seq')
     .execute();
-  for (const r of rows) {
-    const list = out.get(r.account_guid);
-    if (list) list.push(toChange(r));
-    else out.set(r.account_guid, [toChange(r)]);
-  }
-  return out;
+  return byAccount(rows, toChange);
 }
